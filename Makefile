@@ -1,0 +1,44 @@
+# The two commands of the README: `make book` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the tests need (installed with apt-get when run as root).
+TEST_DEBS := poppler-utils
+
+.PHONY: book test lint format clean debian-packages node-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+book: $(VENV)/.installed
+	$(BIN)/python build.py build
+
+debian-packages:
+	@sh scripts/ensure-debian-packages.sh $(TEST_DEBS)
+
+node-packages:
+	@if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; fi
+
+test: $(VENV)/.installed-dev debian-packages node-packages
+	$(BIN)/ruff check plainpress tests build.py
+	$(BIN)/ruff format --check plainpress tests build.py
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check plainpress tests build.py
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format plainpress tests build.py
+	$(BIN)/ruff check --fix plainpress tests build.py
+
+clean:
+	rm -rf dist .dist-builds .dist.lock reports .pytest_cache

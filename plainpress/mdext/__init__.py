@@ -1,0 +1,1 @@
+"""Python-Markdown extensions of plainpress: each new syntax is an extension here."""

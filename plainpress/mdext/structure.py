@@ -1,0 +1,129 @@
+"""Headings and structure: collect the outline, give headings stable ids.
+
+A preprocessor notes the line of every ATX heading (outside fenced code); a
+tree processor then walks the finished tree in order, gives each heading an id
+prefixed with the article's slug (ids must be unique in the one-document book
+PDF) and records it, with its line, for the outline and for the checks.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+from markdown import Extension, Markdown
+from markdown.extensions.toc import slugify_unicode
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+@dataclass
+class HeadingInfo:
+    level: int
+    text: str
+    anchor: str
+    line: int | None
+
+
+@dataclass
+class StructureReport:
+    headings: list[HeadingInfo] = field(default_factory=list)
+    max_depth: int = 0
+    images_without_alt: list[str] = field(default_factory=list)
+
+
+def text_of(element: etree.Element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+class _HeadingLines(Preprocessor):
+    def __init__(self, md: Markdown, ext: StructureExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        in_fence = False
+        found: list[tuple[int, int]] = []
+        for number, line in enumerate(lines, start=1):
+            if _FENCE.match(line):
+                in_fence = not in_fence
+            elif not in_fence and (m := _ATX.match(line)):
+                found.append((len(m.group(1)), number))
+        self.ext.heading_lines = found
+        return lines
+
+
+class _Outline(Treeprocessor):
+    def __init__(self, md: Markdown, ext: StructureExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        report = StructureReport()
+        used: set[str] = set()
+        pending = list(self.ext.heading_lines)
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                level = int(element.tag[1])
+                text = text_of(element)
+                anchor = element.get("id") or self._anchor(text, used)
+                used.add(anchor)
+                element.set("id", anchor)
+                line = None
+                for i, (lvl, ln) in enumerate(pending):
+                    if lvl == level:
+                        line = ln
+                        del pending[: i + 1]
+                        break
+                report.headings.append(HeadingInfo(level, text, anchor, line))
+            elif element.tag == "img" and not element.get("alt", "").strip():
+                report.images_without_alt.append(element.get("src", ""))
+            elif element.tag == "th" and element.get("scope") is None:
+                element.set("scope", "col")
+        report.max_depth = _depth(root)
+        self.ext.report = report
+
+    def _anchor(self, text: str, used: set[str]) -> str:
+        base = f"{self.ext.getConfig('prefix')}{slugify_unicode(text, '-') or 'section'}"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        return anchor
+
+
+_NESTING = {"ul", "ol", "blockquote", "dl"}
+
+
+def _depth(element: etree.Element) -> int:
+    """Deepest nesting of lists and quotes, iteratively (input may be hostile)."""
+    deepest = 0
+    stack = [(element, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += node.tag in _NESTING
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in node)
+    return deepest
+
+
+class StructureExtension(Extension):
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {"prefix": ["", "Prefix of every heading id"]}
+        super().__init__(**kwargs)
+        self.heading_lines: list[tuple[int, int]] = []
+        self.report = StructureReport()
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.registerExtension(self)
+        md.preprocessors.register(_HeadingLines(md, self), "pp_heading_lines", 5)
+        # After inline processing (20) and the toc extension's ids (5).
+        md.treeprocessors.register(_Outline(md, self), "pp_outline", 4)
+
+    def reset(self) -> None:
+        self.heading_lines = []
+        self.report = StructureReport()

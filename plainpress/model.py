@@ -1,0 +1,196 @@
+"""The typed model of a book: the schemas of its sources and what they become.
+
+The model imports no stage, output or CLI. Every schema field carries its
+documentation; the README's key reference is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import Finding, Location
+from .schema import doc
+
+Tier = Literal["emergency", "urgent", "routine"]
+TIERS: tuple[Tier, ...] = ("emergency", "urgent", "routine")
+
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _check_language(value: str) -> str | None:
+    return (
+        None
+        if _BCP47.match(value)
+        else f"expected a BCP 47 language tag such as en, en-GB or es, found {value!r}"
+    )
+
+
+def isbn_ok(text: str) -> bool:
+    digits = re.sub(r"[\s-]", "", text.removeprefix("urn:isbn:").removeprefix("isbn:").upper())
+    if re.fullmatch(r"\d{13}", digits):
+        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    return False
+
+
+def _check_identifier(value: str) -> str | None:
+    try:
+        uuid.UUID(value.removeprefix("urn:uuid:"))
+        return None
+    except ValueError:
+        pass
+    if isbn_ok(value):
+        return None
+    return f"expected a UUID (urn:uuid:…) or a valid ISBN, found {value!r}"
+
+
+def _check_slug(value: str) -> str | None:
+    return (
+        None
+        if SLUG.match(value)
+        else f"expected a slug of lower-case letters, digits and hyphens, found {value!r}"
+    )
+
+
+# ----------------------------------------------------------------------------
+# book.yaml
+
+
+@dataclass
+class Contacts:
+    emergency_number: str = field(
+        metadata=doc("Emergency phone number printed on red-flag notices, e.g. 911")
+    )
+    advice_line: str = field(metadata=doc("Phone number for non-emergency advice"))
+    advice_line_name: str = field(
+        default="advice line", metadata=doc("What the advice line is called, e.g. 'your clinic's nurse line'")
+    )
+
+
+@dataclass
+class PartEntry:
+    part: str = field(metadata=doc("Title of a part that groups chapters"))
+    chapters: list[str] = field(metadata=doc("Chapter slugs in this part, in order"))
+    source_line: int = 0
+
+
+@dataclass
+class Limits:
+    article_bytes: int = field(default=2_000_000, metadata=doc("Largest article file accepted, in bytes"))
+    nesting: int = field(default=20, metadata=doc("Deepest nesting of lists and quotes accepted"))
+
+
+@dataclass
+class BookConfig:
+    title: str = field(metadata=doc("Book title"))
+    language: str = field(metadata=doc("BCP 47 language tag, e.g. en or es", check=_check_language))
+    identifier: str = field(metadata=doc("urn:uuid:… or an ISBN", check=_check_identifier))
+    edition: str = field(metadata=doc("Edition name printed in stamps, e.g. 'Sample edition 1'"))
+    publisher: str = field(metadata=doc("Publisher name"))
+    editors: list[str] = field(metadata=doc("Editors' names"))
+    published: dt.date = field(metadata=doc("Date published, YYYY-MM-DD"))
+    reviewed: dt.date = field(metadata=doc("Date the book was last reviewed, YYYY-MM-DD"))
+    next_review: dt.date = field(metadata=doc("Date of the next review, YYYY-MM-DD"))
+    licence: str = field(metadata=doc("Licence statement printed in the colophon"))
+    disclaimer: str = field(metadata=doc("Disclaimer printed in the book and on every handout"))
+    contacts: Contacts = field(metadata=doc("Contact lines used in the book and EPUB"))
+    chapters: list[str | PartEntry] = field(
+        metadata=doc("Reading order: chapter slugs, or parts with `part` and `chapters`")
+    )
+    subtitle: str = field(default="", metadata=doc("Subtitle"))
+    sample: bool = field(
+        default=False, metadata=doc("true marks every output as sample content, not for patients")
+    )
+    paper: Literal["a4", "letter"] = field(
+        default="a4", metadata=doc("Paper size of the book PDF: a4 or letter")
+    )
+    limits: Limits = field(
+        default_factory=Limits, metadata=doc("Safety limits checked while reading sources")
+    )
+    source_line: int = 0
+
+
+# ----------------------------------------------------------------------------
+# Article front matter
+
+
+@dataclass
+class ArticleMeta:
+    title: str = field(metadata=doc("Article title, its only H1"))
+    summary: str = field(metadata=doc("One or two plain sentences on what the reader will learn"))
+    date: dt.date = field(metadata=doc("Date first published, YYYY-MM-DD"))
+    reviewed: dt.date | None = field(default=None, metadata=doc("Date last reviewed, YYYY-MM-DD"))
+    next_review: dt.date | None = field(default=None, metadata=doc("Date of the next review, YYYY-MM-DD"))
+    authors: list[str] = field(default_factory=list, metadata=doc("Authors' names"))
+    reviewers: list[str] = field(default_factory=list, metadata=doc("Reviewers' names"))
+    keywords: list[str] = field(default_factory=list, metadata=doc("Keywords"))
+    source_line: int = 0
+
+
+# ----------------------------------------------------------------------------
+# What the sources become
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int | None = None
+
+
+@dataclass
+class Article:
+    slug: str
+    path: Path
+    meta: ArticleMeta
+    body: str
+    body_line: int
+    part: str | None = None
+    number: int = 0
+    headings: list[Heading] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.meta.source_line)
+
+    def at(self, body_line: int | None) -> Location:
+        """The location of a line of the body, counted from 1."""
+        return Location(self.path, None if body_line is None else self.body_line + body_line - 1)
+
+
+@dataclass
+class Part:
+    title: str | None
+    articles: list[Article]
+
+
+@dataclass
+class Book:
+    root: Path
+    config: BookConfig
+    parts: list[Part]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for part in self.parts for a in part.articles]
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    def article(self, slug: str) -> Article | None:
+        return next((a for a in self.articles if a.slug == slug), None)

@@ -1,0 +1,87 @@
+"""The one way every PDF is rendered: WeasyPrint's PDF/UA-1 variant, resources
+only from allowed folders, then a pikepdf pass that makes the file reproducible.
+
+Outputs (book PDF, handouts, cards) give HTML and get bytes back.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pikepdf
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import RenderError
+
+
+class ResourceRefused(FatalURLFetchingError):
+    """A resource outside the allowed folders; stops WeasyPrint at once."""
+
+
+@dataclass
+class GuardedFetcher(URLFetcher):
+    """Serves ``file:`` URLs inside ``roots`` only; records and refuses the rest."""
+
+    roots: list[Path]
+    refused: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.roots = [r.resolve() for r in self.roots]
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        self.refused.append(url)
+        raise ResourceRefused(f"resource refused: {url}")
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+
+
+def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Path], title: str) -> PdfResult:
+    fetcher = GuardedFetcher(roots=[*roots, base_url])
+    fonts = FontConfiguration()
+    base = str(base_url) + "/"
+    try:
+        css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in stylesheets]
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+            stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1"
+        )
+        raw = document.write_pdf(pdf_variant="pdf/ua-1")
+    except ResourceRefused:
+        pass
+    if fetcher.refused:
+        raise RenderError(
+            f"{title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}"
+        )
+    return PdfResult(_finish(raw), len(document.pages))
+
+
+def _finish(raw: bytes) -> bytes:
+    """Reproducible bytes: identifiers derived from the content, no producer stamp."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        pdf.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+        )
+    return out.getvalue()

@@ -1,0 +1,44 @@
+"""The Jinja2 environment shared by every output: strict, autoescaping, layouts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+
+
+@lru_cache(maxsize=8)
+def environment(layouts: Path = DEFAULT_LAYOUTS) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "xhtml", "xml", "j2"), default_for_string=True
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = long_date
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.filters["markup"] = Markup
+    return env
+
+
+def long_date(value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def render(template: str, layouts: Path = DEFAULT_LAYOUTS, **context: object) -> str:
+    return environment(layouts).get_template(template).render(**context)
+
+
+def read_layout(name: str, layouts: Path = DEFAULT_LAYOUTS) -> str:
+    return (layouts / name).read_text(encoding="utf-8")
