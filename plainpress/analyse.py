@@ -1,83 +1,159 @@
-"""Stage 2, analyse: convert every article once and resolve what crosses the book.
+"""Stage 2, analyse: convert every article once, in reading order, and resolve
+what crosses the book: outline, links between chapters, citation numbers (by
+first citation), glossary uses, red flags. Problems become findings.
 
-This records each article's outline and cross-references in the model and
-turns what is wrong into findings. Outputs later convert again with their own
-link policy, from this validated model.
+Outputs later convert again with their own policy, from this validated model.
 """
 
 from __future__ import annotations
 
-from .errors import Finding, Severity
-from .markup import OutputPolicy, chapter_anchor, convert
-from .mdext.xrefs import XrefPolicy
-from .model import Book, Heading
+from pathlib import Path
+
+from .errors import Finding, Location, Severity
+from .markup import Converted, chapter_anchor, convert, policy_for
+from .model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag
+
+# Severity of the problems the extensions report.
+CITE_SEVERITY = {"C001": Severity.WARNING, "C002": Severity.WARNING, "C003": Severity.WARNING}
+HINTS = {
+    "C001": "add the reference to references.json or references.bib, or fix the key",
+    "C002": "write [@key], [@key1; @key2] or [@key, p. 12]",
+    "C003": "map the number in the front matter: citations: {1: key}",
+}
 
 
 def analyse(book: Book) -> Book:
-    slugs = {a.slug for a in book.articles}
-    policy = OutputPolicy(
-        xrefs=XrefPolicy(
-            href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment), known=slugs.__contains__
-        )
+    numbers: dict[str, int] = {}
+
+    def number(key: str) -> int | None:
+        if key not in book.references:
+            return None
+        return numbers.setdefault(key, len(numbers) + 1)
+
+    policy = policy_for(
+        book,
+        chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        icon_href=lambda tier: f"{tier}.svg",
+        number=number,
     )
-    limit = book.config.limits.nesting
+    book.glossary_uses = {entry.term: [] for entry in book.glossary}
     for article in book.articles:
         result = convert(article, policy)
-        article.headings = [Heading(h.level, h.text, h.anchor, h.line) for h in result.structure.headings]
-        for heading in article.headings:
-            if heading.level == 1:
-                book.findings.append(
-                    Finding(
-                        "S001",
-                        Severity.ERROR,
-                        article.at(heading.line),
-                        "a level-1 heading in the body; the front-matter title is the article's only H1",
-                        text=heading.text,
-                        hint="start body headings at ##",
-                    )
-                )
-        previous = 1
-        for heading in article.headings:
-            if heading.level > previous + 1:
-                book.findings.append(
-                    Finding(
-                        "S002",
-                        Severity.WARNING,
-                        article.at(heading.line),
-                        f"heading level skipped: h{previous} is followed by h{heading.level}",
-                        text=heading.text,
-                    )
-                )
-            previous = heading.level
-        for src in result.structure.images_without_alt:
-            book.findings.append(
-                Finding(
-                    "S003",
-                    Severity.ERROR,
-                    article.location,
-                    "an image has no alt text",
-                    text=src,
-                    hint="write ![what the image shows](file)",
-                )
-            )
-        if result.structure.max_depth > limit:
-            book.findings.append(
-                Finding(
-                    "L002",
-                    Severity.ERROR,
-                    article.location,
-                    f"lists or quotes nested {result.structure.max_depth} deep; the limit is {limit}",
-                )
-            )
-        for ref in result.xrefs:
-            if ref.slug not in slugs:
-                book.findings.append(
-                    Finding(
-                        "X001",
-                        Severity.WARNING,
-                        article.at(ref.line),
-                        f"link to an article that is not in this book: {ref.slug}.md (shown as plain text)",
-                        text=ref.text,
-                    )
-                )
+        article.headings = [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
+        _structure(book, article, result)
+        _record(book, article, result)
+    book.citation_numbers = numbers
+    _book_wide(book)
     return book
+
+
+def _finding(
+    book: Book, code: str, severity: Severity, where: Location, message: str, text: str = "", hint: str = ""
+) -> None:
+    book.findings.append(Finding(code, severity, where, message, text, hint))
+
+
+def _structure(book: Book, article: Article, result: Converted) -> None:
+    previous = 1
+    for heading in article.headings:
+        if heading.level == 1:
+            _finding(
+                book,
+                "S001",
+                Severity.ERROR,
+                article.at(heading.line),
+                "a level-1 heading in the body; the front-matter title is the article's only H1",
+                heading.text,
+                "start body headings at ##",
+            )
+        elif heading.level > previous + 1:
+            _finding(
+                book,
+                "S002",
+                Severity.WARNING,
+                article.at(heading.line),
+                f"heading level skipped: h{previous} is followed by h{heading.level}",
+                heading.text,
+            )
+        previous = heading.level
+    for src in result.structure.images_without_alt:
+        _finding(
+            book,
+            "S003",
+            Severity.ERROR,
+            article.location,
+            "an image has no alt text",
+            src,
+            "write ![what the image shows](file)",
+        )
+    limit = book.config.limits.nesting
+    if result.structure.max_depth > limit:
+        _finding(
+            book,
+            "L002",
+            Severity.ERROR,
+            article.location,
+            f"lists or quotes nested {result.structure.max_depth} deep; the limit is {limit}",
+        )
+
+
+def _record(book: Book, article: Article, result: Converted) -> None:
+    slugs = {a.slug for a in book.articles}
+    for ref in result.xrefs:
+        if ref.slug not in slugs:
+            _finding(
+                book,
+                "X001",
+                Severity.WARNING,
+                article.at(ref.line),
+                f"link to an article that is not in this book: {ref.slug}.md (shown as plain text)",
+                ref.text,
+            )
+    for use in result.cites:
+        book.citation_uses.append(CitationUse(article.slug, use.anchor, use.key))
+    for problem in result.cite_problems:
+        _finding(
+            book,
+            problem.code,
+            CITE_SEVERITY[problem.code],
+            article.at(problem.line),
+            problem.message,
+            problem.text,
+            HINTS[problem.code],
+        )
+    for flag in result.flags:
+        book.red_flags.append(RedFlag(flag.tier, flag.text, article.slug, flag.anchor, flag.line))  # type: ignore[arg-type]
+    for problem in result.flag_problems:
+        _finding(book, problem.code, Severity.ERROR, article.at(problem.line), problem.message)
+    for use in result.terms:
+        term = book.glossary[use.entry].term
+        book.glossary_uses[term].append(GlossaryUse(article.slug, use.anchor))
+    for acronym in result.acronyms:
+        _finding(
+            book,
+            "G002",
+            Severity.WARNING,
+            article.at(acronym.line),
+            f"the acronym {acronym.text} is not defined in the glossary",
+            acronym.text,
+            "add it to glossary.yaml as a term or a form",
+        )
+
+
+def _book_wide(book: Book) -> None:
+    glossary = book.glossary_path or Path(book.root / "glossary.yaml")
+    for entry in book.glossary:
+        if not book.glossary_uses[entry.term]:
+            _finding(
+                book,
+                "G001",
+                Severity.WARNING,
+                Location(glossary, entry.source_line),
+                f"glossary term never used: {entry.term}",
+                entry.term,
+            )
+    for key, reference in book.references.items():
+        if key not in book.citation_numbers:
+            _finding(book, "C004", Severity.WARNING, reference.location, f"reference never cited: {key}", key)

@@ -8,9 +8,7 @@ from .model import Book
 
 
 def stopping(findings: list[Finding], strict: bool) -> list[Finding]:
-    return [
-        f for f in findings if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
-    ]
+    return [f for f in findings if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)]
 
 
 def enforce(book: Book, strict: bool) -> list[Finding]:

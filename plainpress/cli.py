@@ -31,9 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
     build.add_argument("--out", type=Path, default=Path("dist"), help="the output folder (default: dist)")
-    build.add_argument(
-        "--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)"
-    )
+    build.add_argument("--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     return parser

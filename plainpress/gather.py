@@ -9,7 +9,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from .bibliography import load_references
 from .errors import Finding, Location, Problems, Severity, SourceError
+from .glossary import load_glossary
 from .model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
 from .schema import Reader
 from .yamlsrc import Sequence, load_yaml, read_text
@@ -37,9 +39,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Split ``---`` front matter from the body: (yaml, body, first line of body)."""
     lines = text.split("\n")
     if not text.strip():
-        raise SourceError(
-            Location(path, 1), "the article is empty; expected front matter and a body", code="E005"
-        )
+        raise SourceError(Location(path, 1), "the article is empty; expected front matter and a body", code="E005")
     if lines[0].strip() != "---":
         raise SourceError(
             Location(path, 1),
@@ -57,9 +57,7 @@ def load_article(path: Path, slug: str, limit: int) -> Article:
     front, body, body_line = split_front_matter(text, path)
     data = load_yaml(front, path, first_line=2)
     if data is None:
-        raise SourceError(
-            Location(path, 2), "the front matter is empty; expected title, summary, date", code="E005"
-        )
+        raise SourceError(Location(path, 2), "the front matter is empty; expected title, summary, date", code="E005")
     reader = Reader(path)
     meta = reader.build(ArticleMeta, data, line=2)
     if meta is None or reader.problems:
@@ -130,6 +128,9 @@ def gather(root: Path) -> Book:
         findings.append(
             Finding("E006", Severity.ERROR, Location(path, config.source_line), "chapters: the list is empty")
         )
+    glossary, glossary_findings, glossary_path = load_glossary(root)
+    references, reference_findings = load_references(root)
+    findings += [f for f in glossary_findings + reference_findings if f.severity is Severity.ERROR]
     if findings:
         raise Problems(findings)
     number = 0
@@ -138,4 +139,13 @@ def gather(root: Path) -> Book:
             number += 1
             article.number = number
             article.part = part.title
-    return Book(root=root, config=config, parts=parts)
+    book = Book(
+        root=root,
+        config=config,
+        parts=parts,
+        glossary=glossary,
+        glossary_path=glossary_path,
+        references=references,
+    )
+    book.findings += [f for f in glossary_findings + reference_findings if f.severity is not Severity.ERROR]
+    return book

@@ -1,27 +1,38 @@
 """Markdown to XHTML for one article, with the extensions of the book.
 
 The same conversion serves every output; what differs between outputs (how a
-link to another chapter is written, how citations are numbered) is given by
-the caller as an :class:`OutputPolicy`, never decided here.
+link to another chapter is written, how citations are numbered, where icons
+are, which contacts a red flag names) is given by the caller as an
+:class:`OutputPolicy`, never decided here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
+from .glossary import GlossaryIndex
+from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
+from .mdext.glossary import Acronym, GlossaryExtension, TermUse
+from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
 from .mdext.structure import StructureExtension, StructureReport
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
-from .model import Article
+from .messages import Messages
+from .model import Article, Book, GlossaryEntry
 
 
 @dataclass
 class OutputPolicy:
-    """What one output decides about links and numbering."""
+    """What one output decides about links, numbering, icons and contacts."""
 
     xrefs: XrefPolicy = field(default_factory=lambda: XrefPolicy(href=lambda slug, fragment: None))
+    cites: CitePolicy = field(default_factory=CitePolicy)
+    flags: FlagPolicy = field(default_factory=lambda: FlagPolicy(contacts={}, icon=lambda tier: f"{tier}.svg"))
+    glossary: GlossaryIndex = field(default_factory=lambda: GlossaryIndex([]))
+    glossary_href: Callable[[GlossaryEntry], str] = lambda entry: f"#{entry.anchor}"
 
 
 @dataclass
@@ -29,6 +40,12 @@ class Converted:
     html: str
     structure: StructureReport
     xrefs: list[CrossRef]
+    cites: list[CiteUse]
+    cite_problems: list[CiteProblem]
+    flags: list[FlagItem]
+    flag_problems: list[FlagProblem]
+    terms: list[TermUse]
+    acronyms: list[Acronym]
 
 
 def anchor_prefix(article: Article) -> str:
@@ -45,6 +62,9 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
     prefix = anchor_prefix(article)
     structure = StructureExtension(prefix=prefix)
     xrefs = XrefExtension(policy=policy.xrefs, article=article)
+    cites = CitationExtension(policy.cites, prefix, article.body, article.meta.citations)
+    flags = RedFlagExtension(policy.flags, prefix, article.body)
+    glossary = GlossaryExtension(policy.glossary, policy.glossary_href, prefix, article.body)
     md = markdown.Markdown(
         output_format="xhtml",
         extensions=[
@@ -55,7 +75,52 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
             TocExtension(slugify=lambda value, sep: prefix + slugify_unicode(value, sep), toc_depth="2-6"),
             structure,
             xrefs,
+            cites,
+            flags,
+            glossary,
         ],
     )
     html = md.convert(article.body)
-    return Converted(html=html, structure=structure.report, xrefs=xrefs.found)
+    return Converted(
+        html=html,
+        structure=structure.report,
+        xrefs=xrefs.found,
+        cites=cites.state.uses,
+        cite_problems=cites.state.problems,
+        flags=flags.state.items,
+        flag_problems=flags.state.problems,
+        terms=glossary.state.uses,
+        acronyms=list(glossary.state.acronyms.values()),
+    )
+
+
+def policy_for(
+    book: Book,
+    *,
+    chapter_href: Callable[[str, str | None], str | None],
+    term_href: Callable[[GlossaryEntry], str],
+    ref_href: Callable[[str], str],
+    icon_href: Callable[[str], str],
+    number: Callable[[str], int | None] | None = None,
+    contacts: dict[str, str] | None = None,
+    chapter_note: Callable[[str], str | None] = lambda slug: None,
+) -> OutputPolicy:
+    """The policy of one output over the whole book."""
+    slugs = {a.slug for a in book.articles}
+    book_contacts = book.config.contacts
+    return OutputPolicy(
+        xrefs=XrefPolicy(href=chapter_href, note=chapter_note, known=slugs.__contains__),
+        cites=CitePolicy(number=number or book.citation_number, href=ref_href),
+        flags=FlagPolicy(
+            contacts=contacts
+            or {
+                "emergency_number": book_contacts.emergency_number,
+                "advice_line": book_contacts.advice_line,
+                "advice_line_name": book_contacts.advice_line_name,
+            },
+            icon=icon_href,
+            messages=Messages(book.language),
+        ),
+        glossary=GlossaryIndex.build(book.glossary),
+        glossary_href=term_href,
+    )

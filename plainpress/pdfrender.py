@@ -53,6 +53,7 @@ class GuardedFetcher(URLFetcher):
 class PdfResult:
     data: bytes
     pages: int
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> page number (from 1)
 
 
 def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Path], title: str) -> PdfResult:
@@ -68,10 +69,9 @@ def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Pa
     except ResourceRefused:
         pass
     if fetcher.refused:
-        raise RenderError(
-            f"{title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}"
-        )
-    return PdfResult(_finish(raw), len(document.pages))
+        raise RenderError(f"{title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}")
+    anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+    return PdfResult(_finish(raw), len(document.pages), anchors)
 
 
 def _finish(raw: bytes) -> bytes:

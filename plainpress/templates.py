@@ -17,9 +17,7 @@ def environment(layouts: Path = DEFAULT_LAYOUTS) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "xhtml", "xml", "j2"), default_for_string=True
-        ),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xhtml", "xml", "j2"), default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

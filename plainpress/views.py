@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import Article, Book
+from .glossary import sorted_entries
+from .messages import Messages
+from .model import TIERS, Article, Book
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,139 @@ def build_time(book: Book) -> dt.datetime:
         dates.extend(d for d in (article.meta.date, article.meta.reviewed) if d)
     newest = max(dates)
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+
+
+# ----------------------------------------------------------------------------
+# The assembled parts: glossary, bibliography, red-flag card.
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class GlossaryItem:
+    term: str
+    anchor: str
+    pronunciation: str
+    definition: str
+    see_also: list[Link]
+    used_in: list[Link]
+
+
+def glossary_view(book: Book, use_href: Callable[[str, str], str], only: set[str] | None = None) -> list[GlossaryItem]:
+    """Entries sorted by the book's language; ``only`` keeps a subset (a handout's terms)."""
+    titles = {a.slug: a.title for a in book.articles}
+    by_term = {e.term.casefold(): e for e in book.glossary}
+    items = []
+    for entry in sorted_entries(book.glossary, book.language):
+        if only is not None and entry.term not in only:
+            continue
+        first_use: dict[str, str] = {}
+        for use in book.glossary_uses.get(entry.term, []):
+            first_use.setdefault(use.article, use.anchor)
+        see = [by_term[s.casefold()] for s in entry.see_also if s.casefold() in by_term]
+        items.append(
+            GlossaryItem(
+                term=entry.term,
+                anchor=entry.anchor,
+                pronunciation=entry.pronunciation,
+                definition=entry.definition,
+                see_also=[Link(e.term, f"#{e.anchor}") for e in see if only is None or e.term in only],
+                used_in=[Link(titles[slug], use_href(slug, anchor)) for slug, anchor in first_use.items()],
+            )
+        )
+    return items
+
+
+@dataclass(frozen=True)
+class Backlink:
+    chapter: str
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class BibItem:
+    number: int
+    key: str
+    anchor: str
+    html: str
+    backlinks: list[Backlink]
+
+
+def bibliography_view(
+    book: Book,
+    entries_html: dict[str, str],
+    use_href: Callable[[str, str], str],
+    backlink_label: Callable[..., str],
+    keys: list[str] | None = None,
+) -> list[BibItem]:
+    titles = {a.slug: a.title for a in book.articles}
+    keys = keys if keys is not None else book.cited_keys
+    items = []
+    for number, key in enumerate(keys, 1):
+        uses = [u for u in book.citation_uses if u.key == key]
+        backlinks = [
+            Backlink(
+                titles[u.article],
+                backlink_label(number=number, index=i, chapter=titles[u.article]),
+                use_href(u.article, u.anchor),
+            )
+            for i, u in enumerate(uses, 1)
+        ]
+        items.append(BibItem(number, key, f"ref-{key}", entries_html[key], backlinks))
+    return items
+
+
+@dataclass(frozen=True)
+class CardTier:
+    tier: str
+    label: str
+    heading: str
+    action: str
+    icon: str
+    items: list[Link]
+
+
+def card_view(
+    book: Book,
+    say: Messages,
+    contacts: dict[str, str],
+    icon: Callable[[str], str],
+    flag_href: Callable[[str, str], str],
+) -> list[CardTier]:
+    """Every red flag, deduplicated, grouped by tier with the emergency tier first."""
+    tiers = []
+    for tier in TIERS:
+        seen: set[str] = set()
+        items = []
+        for flag in book.red_flags:
+            key = " ".join(flag.text.casefold().split()).rstrip(".")
+            if flag.tier != tier or key in seen:
+                continue
+            seen.add(key)
+            items.append(Link(flag.text, flag_href(flag.article, flag.anchor)))
+        if items:
+            tiers.append(
+                CardTier(
+                    tier,
+                    say(f"tier.{tier}.label"),
+                    say(f"tier.{tier}.heading"),
+                    say(f"tier.{tier}.action", **contacts),
+                    icon(tier),
+                    items,
+                )
+            )
+    return tiers
+
+
+def book_contacts(book: Book) -> dict[str, str]:
+    c = book.config.contacts
+    return {
+        "emergency_number": c.emergency_number,
+        "advice_line": c.advice_line,
+        "advice_line_name": c.advice_line_name,
+    }

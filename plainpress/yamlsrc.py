@@ -59,9 +59,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
                 None, None, "a mapping key must be a plain word or number", key_node.start_mark
             )
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -86,8 +84,7 @@ def read_text(path: Path, limit: int | None = None) -> str:
         if limit is not None and size > limit:
             raise SourceError(
                 location,
-                f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
-                "(limits.article_bytes in book.yaml)",
+                f"the file is {size:,} bytes, over the limit of {limit:,} bytes (limits.article_bytes in book.yaml)",
                 code="E010",
             )
         raw = path.read_bytes()
@@ -103,16 +100,13 @@ def read_text(path: Path, limit: int | None = None) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise SourceError(
             Location(path, line),
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
             code="E002",
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise SourceError(
-            Location(path, line), "the file holds binary data (a NUL byte), not text", code="E002"
-        )
+        raise SourceError(Location(path, line), "the file holds binary data (a NUL byte), not text", code="E002")
     return text
 
 

@@ -99,9 +99,7 @@ def test_every_internal_link_resolves(built):
     for name, data in files.items():
         if name.endswith(".xhtml"):
             ids[name.removeprefix("EPUB/text/")] = {
-                el.get("id")
-                for el in etree.fromstring(data).iter()
-                if isinstance(el.tag, str) and el.get("id")
+                el.get("id") for el in etree.fromstring(data).iter() if isinstance(el.tag, str) and el.get("id")
             }
     for name, data in files.items():
         if not name.endswith(".xhtml"):

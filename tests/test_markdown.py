@@ -51,15 +51,10 @@ def test_xref_to_known_article_becomes_policy_link():
 
 def test_xref_policy_may_turn_links_into_text_with_a_note():
     policy = OutputPolicy(
-        XrefPolicy(
-            href=lambda s, f: None, note=lambda s: " (see the handout Other)", known={"other"}.__contains__
-        )
+        XrefPolicy(href=lambda s, f: None, note=lambda s: " (see the handout Other)", known={"other"}.__contains__)
     )
     html = convert(_article("Read [this](other.md) now.\n"), policy).html
-    assert (
-        '<span class="xref-unlinked">this</span><span class="xref-note"> (see the handout Other)</span> now.'
-        in html
-    )
+    assert '<span class="xref-unlinked">this</span><span class="xref-note"> (see the handout Other)</span> now.' in html
 
 
 def test_web_links_are_left_alone():

@@ -73,10 +73,7 @@ def test_unknown_chapter_slug(book, capsys):
     _edit(book / "book.yaml", "  - first-steps", "  - first-step")
     code, err = _run(book, capsys)
     assert code == 1
-    assert (
-        'book.yaml:19: error E006: chapters: no article articles/first-step.md; did you mean "first-steps"?'
-        in err
-    )
+    assert 'book.yaml:19: error E006: chapters: no article articles/first-step.md; did you mean "first-steps"?' in err
 
 
 def test_duplicate_chapter(book, capsys):
@@ -131,4 +128,4 @@ def test_strict_fails_on_warnings(book, capsys):
     code, err = _run(book, capsys)
     assert code == 0 and "X001" in err  # the link to nowhere.md is a warning
     code, err = _run(book, capsys, "--strict")
-    assert code == 1 and "first-steps.md:25: warning X001" in err
+    assert code == 1 and "first-steps.md:26: warning X001" in err

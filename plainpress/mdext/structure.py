@@ -27,6 +27,7 @@ class HeadingInfo:
     text: str
     anchor: str
     line: int | None
+    outline: bool = True
 
 
 @dataclass
@@ -74,13 +75,14 @@ class _Outline(Treeprocessor):
                 used.add(anchor)
                 element.set("id", anchor)
                 line = None
-                for i, (lvl, ln) in enumerate(pending):
+                outline = "red-flag-heading" not in (element.get("class") or "")
+                for i, (lvl, ln) in enumerate(pending if outline else []):
                     if lvl == level:
                         line = ln
                         del pending[: i + 1]
                         break
-                report.headings.append(HeadingInfo(level, text, anchor, line))
-            elif element.tag == "img" and not element.get("alt", "").strip():
+                report.headings.append(HeadingInfo(level, text, anchor, line, outline))
+            elif element.tag == "img" and not element.get("alt", "").strip() and not _decorative(element):
                 report.images_without_alt.append(element.get("src", ""))
             elif element.tag == "th" and element.get("scope") is None:
                 element.set("scope", "col")
@@ -97,6 +99,11 @@ class _Outline(Treeprocessor):
 
 
 _NESTING = {"ul", "ol", "blockquote", "dl"}
+
+
+def _decorative(image: etree.Element) -> bool:
+    """Our own icons beside a text label (and images an editor marks decorative)."""
+    return bool({"red-flag-icon", "decorative"} & set((image.get("class") or "").split()))
 
 
 def _depth(element: etree.Element) -> int:

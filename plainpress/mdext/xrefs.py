@@ -19,6 +19,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Article
+from .lines import LineFinder
 
 _MD_TARGET = re.compile(r"^(?:\./)?(?:[^/]*/)*([^/#?]+)\.md$")
 
@@ -62,15 +63,13 @@ class _Xrefs(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         policy, article = self.ext.policy, self.ext.article
-        seen: dict[str, int] = {}
+        lines = LineFinder(article.body)
         for parent in list(root.iter()):
             for child in list(parent):
                 if child.tag != "a" or not (target := markdown_target(child.get("href", ""))):
                     continue
                 slug, fragment = target
-                needle = f"{slug}.md"
-                seen[needle] = seen.get(needle, 0) + 1
-                line = _line_of(article.body, needle, seen[needle])
+                line = lines.line_of(f"{slug}.md")
                 self.ext.state.found.append(CrossRef(slug, fragment, "".join(child.itertext()), line))
                 href = policy.href(slug, fragment) if policy.known(slug) else None
                 if href is not None:
@@ -85,15 +84,6 @@ class _Xrefs(Treeprocessor):
                     tail.text = note
                     tail.tail, child.tail = child.tail, None
                     parent.insert(list(parent).index(child) + 1, tail)
-
-
-def _line_of(body: str, needle: str, nth: int) -> int | None:
-    start = -1
-    for _ in range(nth):
-        start = body.find(needle, start + 1)
-        if start < 0:
-            return None
-    return body.count("\n", 0, start) + 1
 
 
 class XrefExtension(Extension):

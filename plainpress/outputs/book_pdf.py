@@ -1,54 +1,121 @@
-"""The book PDF: title page, contents with page numbers, chapters, colophon."""
+"""The book PDF: title page, contents with page numbers, chapters, the red-flag
+card (one page, or the build fails), glossary and sources with page numbers of
+use, colophon."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..bibliography import format_entries
+from ..errors import RenderError
 from ..fonts import faces, font_roots
-from ..markup import OutputPolicy, chapter_anchor, convert
-from ..mdext.xrefs import XrefPolicy
+from ..markup import chapter_anchor, convert, policy_for
+from ..messages import Messages
 from ..model import Book
 from ..pdfrender import PdfResult, render_pdf
 from ..templates import DEFAULT_LAYOUTS, read_layout, render
-from ..views import build_time, chapter_view
+from ..views import (
+    CardTier,
+    bibliography_view,
+    book_contacts,
+    build_time,
+    card_view,
+    chapter_view,
+    glossary_view,
+)
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
 
-def print_stylesheets(layouts: Path, paper: str, *extra: str) -> list[str]:
+def print_stylesheets(layouts: Path, paper: str, say: Messages, *extra: str) -> list[str]:
     fonts = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f.path.resolve().as_uri())
     sheets = [fonts, read_layout("base/base.css", layouts), read_layout("pdf/print.css", layouts)]
     sheets += [read_layout(name, layouts) for name in extra]
+    page = say("page").replace('"', "")
     sheets.append(f"@page {{ size: {PAPER[paper]}; }}")
+    sheets.append(
+        f'.used-in a.use::after, .backlinks a.use::after {{ content: ", {page} " target-counter(attr(href), page); }}'
+    )
     return sheets
 
 
-def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> str:
-    slugs = {a.slug for a in book.articles}
-    policy = OutputPolicy(
-        xrefs=XrefPolicy(
-            href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment), known=slugs.__contains__
-        )
+def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[CardTier]]:
+    say = Messages(book.language)
+    icons = layouts / "icons"
+    policy = policy_for(
+        book,
+        chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        icon_href=lambda tier: (icons / f"{tier}.svg").resolve().as_uri(),
     )
     chapters = [chapter_view(book, a, convert(a, policy).html) for a in book.articles]
     by_slug = {c.anchor: c for c in chapters}
     toc = [{"part": p.title, "chapters": [by_slug[a.slug] for a in p.articles]} for p in book.parts]
-    return render(
+
+    def use_href(slug: str, anchor: str) -> str:
+        return f"#{anchor}"
+
+    card = card_view(book, say, book_contacts(book), policy.flags.icon, use_href)
+    glossary = glossary_view(book, use_href)
+    keys = book.cited_keys
+    entries = dict(
+        zip(keys, format_entries([book.references[k] for k in keys], book.config.citation_style), strict=True)
+    )
+    bibliography = bibliography_view(book, entries, use_href, lambda **v: say("backlink", **v))
+    parts = [
+        {"anchor": anchor, "title": say(key)}
+        for key, anchor, present in (
+            ("card", "red-flag-card", card),
+            ("glossary", "glossary", glossary),
+            ("bibliography", "bibliography", bibliography),
+        )
+        if present
+    ]
+    html = render(
         "pdf/book.html.j2",
         layouts,
         lang=book.language,
         book=book.config,
         toc=toc,
         chapters=chapters,
+        card=card,
+        glossary=glossary,
+        bibliography=bibliography,
+        parts=parts,
+        say=say,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    return html, card
 
 
 def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
-    return render_pdf(
-        book_html(book, layouts),
+    html, card = book_html(book, layouts)
+    result = render_pdf(
+        html,
         base_url=book.root,
-        stylesheets=print_stylesheets(layouts, book.config.paper, "pdf/book.css"),
+        stylesheets=print_stylesheets(layouts, book.config.paper, Messages(book.language), "pdf/book.css"),
         roots=[book.root, layouts, *font_roots()],
         title=f"{book.config.title} (book PDF)",
     )
+    check_card_fits(result, card, "the book PDF")
+    return result
+
+
+def check_card_fits(result: PdfResult, card: list[CardTier], where: str) -> None:
+    """The card must be one page: name the tier and every red flag that spilled over."""
+    if not card:
+        return
+    # A box split over pages is anchored on its last page: take the heading's page.
+    first = result.anchors["card-title"]
+    spilled = []
+    for tier in card:
+        parts = [(f"card-{tier.tier}-{i}", item.text) for i, item in enumerate(tier.items, 1)]
+        parts.append((f"card-{tier.tier}-action", f"what to do ({tier.action})"))
+        spilled += [f"{tier.tier}: {text}" for anchor, text in parts if result.anchors.get(anchor, first) != first]
+    if spilled:
+        raise RenderError(
+            f"{where}: the red-flag card does not fit on one page; these overflow onto the next page: "
+            + "; ".join(spilled)
+            + ". Shorten or merge red flags, or mark fewer."
+        )

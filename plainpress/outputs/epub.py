@@ -14,21 +14,28 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from ..bibliography import format_entries
 from ..fonts import faces
-from ..markup import OutputPolicy, chapter_anchor, convert
-from ..mdext.xrefs import XrefPolicy
-from ..model import Article, Book
+from ..markup import OutputPolicy, chapter_anchor, convert, policy_for
+from ..messages import Messages
+from ..model import TIERS, Article, Book
 from ..templates import DEFAULT_LAYOUTS, read_layout, render
-from ..views import build_time, chapter_view
+from ..views import bibliography_view, book_contacts, build_time, card_view, chapter_view, glossary_view
 from .cover import cover_alt, cover_png
 from .epubzip import repack
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+# The assembled parts: (file, id of the section, landmark type).
+PARTS = {
+    "card": ("card.xhtml", "red-flag-card", "appendix"),
+    "glossary": ("glossary.xhtml", "glossary", "glossary"),
+    "bibliography": ("bibliography.xhtml", "bibliography", "bibliography"),
+}
 
 
 def chapter_file(article: Article) -> str:
-    return f"text/ch{article.number:02d}-{article.slug}.xhtml"
+    return f"ch{article.number:02d}-{article.slug}.xhtml"
 
 
 @dataclass
@@ -41,29 +48,30 @@ class NavEntry:
 @dataclass
 class _Doc:
     uid: str
-    file_name: str
+    file_name: str  # inside text/
     title: str
     content: str
     properties: list[str] = field(default_factory=list)
 
 
 def _policy(book: Book) -> OutputPolicy:
-    files = {a.slug: chapter_file(a).removeprefix("text/") for a in book.articles}
-    return OutputPolicy(
-        xrefs=XrefPolicy(
-            href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
-            known=files.__contains__,
-        )
+    files = {a.slug: chapter_file(a) for a in book.articles}
+    return policy_for(
+        book,
+        chapter_href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
+        term_href=lambda entry: f"glossary.xhtml#{entry.anchor}",
+        ref_href=lambda key: f"bibliography.xhtml#ref-{key}",
+        icon_href=lambda tier: f"../images/icon-{tier}.svg",
     )
 
 
 def _toc(book: Book) -> list[NavEntry]:
     def chapter(article: Article) -> NavEntry:
-        href = chapter_file(article).removeprefix("text/")
+        href = chapter_file(article)
         entry = NavEntry(article.title, f"{href}#{article.slug}")
         stack: list[tuple[int, NavEntry]] = [(1, entry)]
         for heading in article.headings:
-            if heading.level > 3:
+            if heading.level > 3 or not heading.outline:
                 continue
             node = NavEntry(heading.text, f"{href}#{heading.anchor}")
             while stack and stack[-1][0] >= heading.level:
@@ -75,82 +83,97 @@ def _toc(book: Book) -> list[NavEntry]:
     out: list[NavEntry] = []
     for part in book.parts:
         if part.title:
-            first = chapter_file(part.articles[0]).removeprefix("text/")
-            out.append(
-                NavEntry(part.title, f"{first}#{part.articles[0].slug}", [chapter(a) for a in part.articles])
-            )
+            first = part.articles[0]
+            out.append(NavEntry(part.title, f"{chapter_file(first)}#{first.slug}", [chapter(a) for a in part.articles]))
         else:
             out.extend(chapter(a) for a in part.articles)
     return out
 
 
-def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
-    config = book.config
-    lang = config.language
+def _parts(book: Book, say: Messages) -> list[tuple[str, str]]:
+    """The assembled parts this book has, in reading order: (kind, title)."""
+    out = []
+    if book.red_flags:
+        out.append(("card", say("card")))
+    if book.glossary:
+        out.append(("glossary", say("glossary")))
+    if book.citation_numbers:
+        out.append(("bibliography", say("bibliography")))
+    return out
+
+
+def _part_items(book: Book, kind: str, say: Messages) -> object:
+    files = {a.slug: chapter_file(a) for a in book.articles}
+
+    def use_href(slug: str, anchor: str) -> str:
+        return f"{files[slug]}#{anchor}"
+
+    if kind == "card":
+        return card_view(book, say, book_contacts(book), lambda t: f"../images/icon-{t}.svg", use_href)
+    if kind == "glossary":
+        return glossary_view(book, use_href)
+    keys = book.cited_keys
+    html = format_entries([book.references[k] for k in keys], book.config.citation_style)
+    return bibliography_view(book, dict(zip(keys, html, strict=True)), use_href, lambda **v: say("backlink", **v))
+
+
+def documents(book: Book, layouts: Path) -> tuple[list[_Doc], list[NavEntry]]:
+    """Every content document in spine order, and the table of contents."""
+    config, lang, say = book.config, book.language, Messages(book.language)
+
+    def doc(uid: str, file: str, template: str, title: str, **context: object) -> _Doc:
+        content = render(template, layouts, page_title=title, lang=lang, say=say, **context)
+        return _Doc(uid, file, title, content)
+
+    cover = doc(
+        "cover",
+        "cover.xhtml",
+        "epub/cover.xhtml.j2",
+        config.title,
+        cover_href="images/cover.png",
+        cover_alt=cover_alt(config),
+    )
+    title = doc("titlepage", "title.xhtml", "epub/title.xhtml.j2", config.title, book=config)
     policy = _policy(book)
-
-    def doc(template: str, title: str, **context: object) -> str:
-        return render(template, layouts, page_title=title, lang=lang, **context)
-
-    docs: list[_Doc] = [
-        _Doc(
-            "cover",
-            "text/cover.xhtml",
-            "Cover",
-            doc(
-                "epub/cover.xhtml.j2",
-                config.title,
-                cover_href="images/cover.png",
-                cover_alt=cover_alt(config),
-            ),
-        ),
-        _Doc(
-            "titlepage",
-            "text/title.xhtml",
-            config.title,
-            doc("epub/title.xhtml.j2", config.title, book=config),
-        ),
+    chapters = [
+        doc(
+            f"ch{a.number:02d}",
+            chapter_file(a),
+            "epub/chapter.xhtml.j2",
+            a.title,
+            chapter=chapter_view(book, a, convert(a, policy).html),
+        )
+        for a in book.articles
     ]
-    toc = _toc(book)
+    parts = _parts(book, say)
+    assembled = [
+        doc(kind, PARTS[kind][0], f"epub/{kind}.xhtml.j2", name, items=_part_items(book, kind, say))
+        for kind, name in parts
+    ]
+    colophon = doc("colophon", "colophon.xhtml", "epub/colophon.xhtml.j2", "About this book", book=config)
+
+    toc = _toc(book) + [NavEntry(name, f"{PARTS[kind][0]}#{PARTS[kind][1]}") for kind, name in parts]
+    toc.append(NavEntry("About this book", "colophon.xhtml#colophon"))
     landmarks = [
         {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
         {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
-        {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
+        {"type": "toc", "href": "nav.xhtml#toc", "title": say("contents")},
         {"type": "bodymatter", "href": toc[0].href, "title": "Start of content"},
+        *({"type": PARTS[k][2], "href": f"{PARTS[k][0]}#{PARTS[k][1]}", "title": name} for k, name in parts),
         {"type": "colophon", "href": "colophon.xhtml", "title": "About this book"},
     ]
-    nav = _Doc(
-        "nav",
-        "text/nav.xhtml",
-        "Contents",
-        doc("epub/nav.xhtml.j2", "Contents", toc=toc, landmarks=landmarks),
-        ["nav"],
-    )
-    docs.append(nav)
-    for article in book.articles:
-        html = convert(article, policy).html
-        view = chapter_view(book, article, html)
-        docs.append(
-            _Doc(
-                f"ch{article.number:02d}",
-                chapter_file(article),
-                article.title,
-                doc("epub/chapter.xhtml.j2", article.title, chapter=view),
-            )
-        )
-    docs.append(
-        _Doc(
-            "colophon",
-            "text/colophon.xhtml",
-            "About this book",
-            doc("epub/colophon.xhtml.j2", "About this book", book=config),
-        )
-    )
+    nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), toc=toc, landmarks=landmarks)
+    nav.properties = ["nav"]
+    return [cover, title, nav, *chapters, *assembled, colophon], toc
 
+
+def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
+    config = book.config
+    docs, toc = documents(book, layouts)
     package = epub.EpubBook()
     package.set_identifier(config.identifier)
     package.set_title(config.title)
-    package.set_language(lang)
+    package.set_language(config.language)
     for editor in config.editors:
         package.add_author(editor)
     package.add_metadata("DC", "publisher", config.publisher)
@@ -159,30 +182,11 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
     if config.subtitle:
         package.add_metadata("DC", "description", config.subtitle)
     _accessibility_metadata(package, book)
-
-    css = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f"../fonts/{f.file_name}")
-    css += read_layout("base/base.css", layouts) + read_layout("epub/epub.css", layouts)
-    package.add_item(
-        epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css", content=css.encode())
-    )
-    for face in faces():
-        package.add_item(
-            epub.EpubItem(
-                uid=f"font-{face.weight}-{face.style}",
-                file_name=f"fonts/{face.file_name}",
-                media_type="font/ttf",
-                content=face.path.read_bytes(),
-            )
-        )
-    cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
-    cover.media_type = "image/png"
-    cover.content = cover_png(config)
-    package.add_item(cover)
-    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    _resources(package, book, layouts)
 
     items = []
     for d in docs:
-        item = epub.EpubItem(uid=d.uid, file_name=d.file_name, media_type=XHTML, content=d.content.encode())
+        item = epub.EpubItem(uid=d.uid, file_name=f"text/{d.file_name}", media_type=XHTML, content=d.content.encode())
         item.properties = list(d.properties)
         package.add_item(item)
         items.append(item)
@@ -192,10 +196,38 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
 
     raw = io.BytesIO()
     when = build_time(book)
-    epub.EpubWriter(
-        raw, package, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": when}
-    ).write()
-    return repack(raw.getvalue(), lang, when)
+    options = {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": when}
+    epub.EpubWriter(raw, package, options).write()
+    return repack(raw.getvalue(), config.language, when)
+
+
+def _resources(package: epub.EpubBook, book: Book, layouts: Path) -> None:
+    css = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f"../fonts/{f.file_name}")
+    css += read_layout("base/base.css", layouts) + read_layout("epub/epub.css", layouts)
+    package.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css", content=css.encode()))
+    for face in faces():
+        package.add_item(
+            epub.EpubItem(
+                uid=f"font-{face.weight}-{face.style}",
+                file_name=f"fonts/{face.file_name}",
+                media_type="font/ttf",
+                content=face.path.read_bytes(),
+            )
+        )
+    for tier in TIERS:
+        package.add_item(
+            epub.EpubItem(
+                uid=f"icon-{tier}",
+                file_name=f"images/icon-{tier}.svg",
+                media_type="image/svg+xml",
+                content=(layouts / "icons" / f"{tier}.svg").read_bytes(),
+            )
+        )
+    cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
+    cover.media_type = "image/png"
+    cover.content = cover_png(book.config)
+    package.add_item(cover)
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
 def _ncx_link(entry: NavEntry, uid: str) -> object:
@@ -216,6 +248,10 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
         "displayTransformability",
         "alternativeText",
     ]
+    if book.glossary:
+        features.append("glossary")
+    if book.citation_numbers:
+        features.append("bibliography")
     meta = [
         ("schema:accessMode", "textual"),
         ("schema:accessModeSufficient", "textual"),
@@ -224,8 +260,9 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
         (
             "schema:accessibilitySummary",
             "This book is text with headings, lists and tables marked up for structure, "
-            "a table of contents and landmarks. The only image is the cover, which has a "
-            "text description. Text can be resized and restyled.",
+            "a table of contents and landmarks. Warning signs are in labelled notices that "
+            "say their urgency in words. The only picture that carries meaning is the cover, "
+            "which has a text description. Text can be resized and restyled.",
         ),
     ]
     for prop, value in meta:

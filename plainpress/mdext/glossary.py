@@ -1,0 +1,150 @@
+"""Glossary links: the first use of each term in a chapter links to its entry.
+
+Like Python-Markdown's ``abbr`` extension, a tree processor walks the text of
+the finished tree. Matching is by whole words, case-insensitive, on every form
+of every term, longest form first, in one pass over the words of each text
+node (never one regular expression per term). Headings, links, code, citations
+and terms already linked are left alone. Acronyms (two or more capitals) that
+no term defines are recorded for the check stage.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+from ..glossary import WORD, GlossaryIndex
+from ..model import GlossaryEntry
+from .lines import LineFinder
+
+SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "samp", "abbr", "script", "style"}
+SKIP_CLASSES = {"citation", "red-flag-intro", "red-flag-action", "glossref"}
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z](?:s)?\b")
+
+
+@dataclass
+class TermUse:
+    entry: int
+    anchor: str
+
+
+@dataclass
+class Acronym:
+    text: str
+    line: int | None
+
+
+@dataclass
+class _State:
+    linked: set[int] = field(default_factory=set)
+    uses: list[TermUse] = field(default_factory=list)
+    acronyms: dict[str, Acronym] = field(default_factory=dict)
+
+
+class _Linker(Treeprocessor):
+    def __init__(self, md: Markdown, ext: GlossaryExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        stack = [root]
+        while stack:  # iterative: the tree may be deep
+            element = stack.pop()
+            if element.text:
+                self._link_text(element, None)
+            for child in list(element):
+                if child.tail:
+                    self._link_text(element, child)
+                if child.tag not in SKIP and not SKIP_CLASSES & set((child.get("class") or "").split()):
+                    stack.append(child)
+
+    def _link_text(self, parent: etree.Element, before: etree.Element | None) -> None:
+        text = (before.tail if before is not None else parent.text) or ""
+        self._acronyms(text)
+        index, state = self.ext.index, self.ext.state
+        matches = list(WORD.finditer(text))
+        folded = [m.group(0).casefold() for m in matches]
+        pieces: list[tuple[int, int, int]] = []  # (start, end, entry)
+        i = 0
+        while i < len(matches):
+            found = None
+            for size in range(min(index.longest, len(matches) - i), 0, -1):
+                key = tuple(folded[i : i + size])
+                entry = index.forms.get(key)
+                if entry is None or entry in state.linked:
+                    continue
+                if size > 1 and not all(
+                    text[matches[j].end() : matches[j + 1].start()].isspace() for j in range(i, i + size - 1)
+                ):
+                    continue
+                found = (matches[i].start(), matches[i + size - 1].end(), entry, size)
+                break
+            if found:
+                start, end, entry, size = found
+                state.linked.add(entry)
+                pieces.append((start, end, entry))
+                i += size
+            else:
+                i += 1
+        if pieces:
+            self._split(parent, before, text, pieces)
+
+    def _split(self, parent: etree.Element, before: etree.Element | None, text: str, pieces: list) -> None:
+        ext = self.ext
+        head = text[: pieces[0][0]]
+        if before is None:
+            parent.text = head
+            position = 0
+        else:
+            before.tail = head
+            position = list(parent).index(before) + 1
+        for n, (start, end, entry) in enumerate(pieces):
+            anchor = f"{ext.prefix}gloss-{len(ext.state.uses) + 1}"
+            link = etree.Element(
+                "a",
+                {
+                    "href": ext.href(ext.index.entries[entry]),
+                    "role": "doc-glossref",
+                    "class": "glossref",
+                    "id": anchor,
+                },
+            )
+            link.text = text[start:end]
+            following = pieces[n + 1][0] if n + 1 < len(pieces) else len(text)
+            link.tail = text[end:following]
+            parent.insert(position, link)
+            position += 1
+            ext.state.uses.append(TermUse(entry, anchor))
+
+    def _acronyms(self, text: str) -> None:
+        ext = self.ext
+        for match in ACRONYM.finditer(text):
+            word = match.group(0)
+            bare = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
+            if (bare.casefold(),) in ext.index.forms or (word.casefold(),) in ext.index.forms:
+                continue
+            if bare not in ext.state.acronyms:
+                ext.state.acronyms[bare] = Acronym(bare, ext.lines.line_of(bare))
+
+
+class GlossaryExtension(Extension):
+    def __init__(self, index: GlossaryIndex, href: Callable[[GlossaryEntry], str], prefix: str, source: str) -> None:
+        super().__init__()
+        self.index = index
+        self.href = href
+        self.prefix = prefix
+        self.lines = LineFinder(source)
+        self.state = _State()
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.registerExtension(self)
+        # After inline processing (20), before the outline and ids (5, 4).
+        md.treeprocessors.register(_Linker(md, self), "pp_glossary", 7)
+
+    def reset(self) -> None:
+        self.state = _State()
