@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed with apt-get when run as root).
-TEST_DEBS := poppler-utils
+TEST_DEBS := poppler-utils chromium
 
 .PHONY: book test lint format clean debian-packages node-packages
 
@@ -25,8 +25,13 @@ book: $(VENV)/.installed
 debian-packages:
 	@sh scripts/ensure-debian-packages.sh $(TEST_DEBS)
 
+# Node packages pinned by package-lock.json (Ace by DAISY), reinstalled only when the lock file
+# changed. --ignore-scripts: puppeteer must not download a browser (the tests use Debian's chromium).
 node-packages:
-	@if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; fi
+	@if [ -f package-lock.json ] && [ ! node_modules/.package-lock.json -nt package-lock.json ]; then \
+		command -v npm >/dev/null || { echo "The tests need Node 20 and npm (not Debian's nodejs 18)." >&2; exit 1; }; \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
 
 test: $(VENV)/.installed-dev debian-packages node-packages
 	$(BIN)/ruff check plainpress tests build.py

@@ -35,7 +35,6 @@ def analyse(book: Book) -> Book:
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
         ref_href=lambda key: f"#ref-{key}",
-        icon_href=lambda tier: f"{tier}.svg",
         number=number,
     )
     book.glossary_uses = {entry.term: [] for entry in book.glossary}

@@ -14,7 +14,7 @@ from .errors import PlainpressError
 from .pdfrender import ResourceRefused
 from .templates import DEFAULT_LAYOUTS
 
-COMMANDS = ("build",)
+COMMANDS = ("build", "handouts")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +29,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the book, check it, and build the EPUB, the book PDF and dist/manifest.json. "
         "The previous output folder stays as it was unless the whole build succeeds.",
     )
-    build.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
-    build.add_argument("--out", type=Path, default=Path("dist"), help="the output folder (default: dist)")
-    build.add_argument("--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)")
-    build.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
-    build.add_argument("--quiet", action="store_true", help="print only problems")
+    handouts = commands.add_parser(
+        "handouts",
+        help="build only the handouts, their indexes and the cards",
+        description="Build the handouts, indexes and red-flag cards; the EPUB and the book PDF of the "
+        "current output folder are carried over unchanged into the new one.",
+    )
+    for command in (build, handouts):
+        command.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
+        command.add_argument("--out", type=Path, default=Path("dist"), help="the output folder (default: dist)")
+        command.add_argument(
+            "--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)"
+        )
+        command.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
+        command.add_argument("--quiet", action="store_true", help="print only problems")
     return parser
 
 
@@ -66,7 +75,14 @@ def _build(args: argparse.Namespace) -> int:
 
     start = time.monotonic()
     say = (lambda line: None) if args.quiet else (lambda line: print(f"  wrote {line}"))
-    result = build(args.book, args.out, strict=args.strict, layouts=args.layouts, progress=say)
+    result = build(
+        args.book,
+        args.out,
+        strict=args.strict,
+        layouts=args.layouts,
+        progress=say,
+        handouts_only=args.command == "handouts",
+    )
     for finding in result.findings:
         print(finding, file=sys.stderr)
     if not args.quiet:

@@ -13,6 +13,7 @@ from .bibliography import load_references
 from .errors import Finding, Location, Problems, Severity, SourceError
 from .glossary import load_glossary
 from .model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
+from .profiles import load_profiles
 from .schema import Reader
 from .yamlsrc import Sequence, load_yaml, read_text
 
@@ -130,7 +131,9 @@ def gather(root: Path) -> Book:
         )
     glossary, glossary_findings, glossary_path = load_glossary(root)
     references, reference_findings = load_references(root)
+    profiles, profile_findings = load_profiles(root, config)
     findings += [f for f in glossary_findings + reference_findings if f.severity is Severity.ERROR]
+    findings += profile_findings
     if findings:
         raise Problems(findings)
     number = 0
@@ -146,6 +149,7 @@ def gather(root: Path) -> Book:
         glossary=glossary,
         glossary_path=glossary_path,
         references=references,
+        profiles=profiles,
     )
     book.findings += [f for f in glossary_findings + reference_findings if f.severity is not Severity.ERROR]
     return book

@@ -1,9 +1,9 @@
 """Markdown to XHTML for one article, with the extensions of the book.
 
 The same conversion serves every output; what differs between outputs (how a
-link to another chapter is written, how citations are numbered, where icons
-are, which contacts a red flag names) is given by the caller as an
-:class:`OutputPolicy`, never decided here.
+link to another chapter is written, how citations are numbered, which contacts
+a red flag names) is given by the caller as an :class:`OutputPolicy`, never
+decided here.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from .model import Article, Book, GlossaryEntry
 
 @dataclass
 class OutputPolicy:
-    """What one output decides about links, numbering, icons and contacts."""
+    """What one output decides about links, numbering and contacts."""
 
     xrefs: XrefPolicy = field(default_factory=lambda: XrefPolicy(href=lambda slug, fragment: None))
     cites: CitePolicy = field(default_factory=CitePolicy)
-    flags: FlagPolicy = field(default_factory=lambda: FlagPolicy(contacts={}, icon=lambda tier: f"{tier}.svg"))
+    flags: FlagPolicy = field(default_factory=lambda: FlagPolicy(contacts={}))
     glossary: GlossaryIndex = field(default_factory=lambda: GlossaryIndex([]))
     glossary_href: Callable[[GlossaryEntry], str] = lambda entry: f"#{entry.anchor}"
 
@@ -100,25 +100,17 @@ def policy_for(
     chapter_href: Callable[[str, str | None], str | None],
     term_href: Callable[[GlossaryEntry], str],
     ref_href: Callable[[str], str],
-    icon_href: Callable[[str], str],
     number: Callable[[str], int | None] | None = None,
     contacts: dict[str, str] | None = None,
     chapter_note: Callable[[str], str | None] = lambda slug: None,
 ) -> OutputPolicy:
     """The policy of one output over the whole book."""
     slugs = {a.slug for a in book.articles}
-    book_contacts = book.config.contacts
     return OutputPolicy(
         xrefs=XrefPolicy(href=chapter_href, note=chapter_note, known=slugs.__contains__),
         cites=CitePolicy(number=number or book.citation_number, href=ref_href),
         flags=FlagPolicy(
-            contacts=contacts
-            or {
-                "emergency_number": book_contacts.emergency_number,
-                "advice_line": book_contacts.advice_line,
-                "advice_line_name": book_contacts.advice_line_name,
-            },
-            icon=icon_href,
+            contacts=contacts or book.contacts(),
             messages=Messages(book.language),
         ),
         glossary=GlossaryIndex.build(book.glossary),

@@ -118,6 +118,37 @@ class BookConfig:
 
 
 # ----------------------------------------------------------------------------
+# profiles/<name>.yaml: a clinic's handouts and cards
+
+
+@dataclass
+class Profile:
+    name: str = field(metadata=doc("The clinic's name, printed on every handout page"))
+    phone: str = field(metadata=doc("The clinic's phone number"))
+    hours: str = field(metadata=doc("Opening hours, e.g. 'Monday to Friday, 8 am to 6 pm'"))
+    emergency_number: str = field(metadata=doc("Emergency number printed on red flags"))
+    paper: Literal["a4", "letter"] = field(metadata=doc("Paper size of this clinic's handouts: a4 or letter"))
+    address: str = field(default="", metadata=doc("Postal address"))
+    website: str = field(default="", metadata=doc("Web address"))
+    out_of_hours: str = field(default="", metadata=doc("Phone number when the clinic is closed"))
+    logo: str = field(default="", metadata=doc("Logo file (SVG or PNG) in the profiles folder"))
+    logo_alt: str = field(default="", metadata=doc("Text alternative of the logo (required with a logo)"))
+    slug: str = field(default="", init=False)
+    papers: tuple[str, ...] = field(default=(), init=False)
+    source_line: int = 0
+
+    def contacts(self) -> dict[str, str]:
+        """The contact words red flags and cards print."""
+        line = self.out_of_hours or self.phone
+        return {
+            "emergency_number": self.emergency_number,
+            "advice_line": self.phone,
+            "advice_line_name": self.name,
+            "out_of_hours": line,
+        }
+
+
+# ----------------------------------------------------------------------------
 # glossary.yaml
 
 
@@ -149,6 +180,7 @@ class ArticleMeta:
     authors: list[str] = field(default_factory=list, metadata=doc("Authors' names"))
     reviewers: list[str] = field(default_factory=list, metadata=doc("Reviewers' names"))
     keywords: list[str] = field(default_factory=list, metadata=doc("Keywords"))
+    url: str = field(default="", metadata=doc("The article's online address; handouts print it with a QR code"))
     citations: dict[int, str] = field(
         default_factory=dict, metadata=doc("Map of the article's numbered citations [1] to reference keys")
     )
@@ -228,12 +260,22 @@ class Book:
     findings: list[Finding] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     glossary_path: Path | None = None
+    profiles: list[Profile] = field(default_factory=list)
     references: dict[str, Any] = field(default_factory=dict)
     # Filled by the analyse stage, in reading order:
     citation_numbers: dict[str, int] = field(default_factory=dict)  # key -> number, by first citation
     citation_uses: list[CitationUse] = field(default_factory=list)
     glossary_uses: dict[str, list[GlossaryUse]] = field(default_factory=dict)
     red_flags: list[RedFlag] = field(default_factory=list)
+
+    def contacts(self) -> dict[str, str]:
+        """The book's own contact words, for red flags and the card of the EPUB and book PDF."""
+        c = self.config.contacts
+        return {
+            "emergency_number": c.emergency_number,
+            "advice_line": c.advice_line,
+            "advice_line_name": c.advice_line_name,
+        }
 
     def citation_number(self, key: str) -> int | None:
         return self.citation_numbers.get(key)
@@ -252,3 +294,15 @@ class Book:
 
     def article(self, slug: str) -> Article | None:
         return next((a for a in self.articles if a.slug == slug), None)
+
+
+@dataclass
+class Output:
+    """One file a build makes, as bytes, with what the manifest says of it."""
+
+    kind: str
+    variant: str
+    path: str  # relative to the output folder
+    data: bytes
+    pages: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)

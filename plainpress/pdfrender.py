@@ -11,6 +11,7 @@ import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
 
 import pikepdf
 from weasyprint import CSS, HTML
@@ -32,11 +33,14 @@ class GuardedFetcher(URLFetcher):
     refused: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        super().__init__(allowed_protocols=("file",))
+        super().__init__(allowed_protocols=("file", "data"))
         self.roots = [r.resolve() for r in self.roots]
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
+        if parts.scheme == "data":  # inline data (a QR code): nothing is fetched
+            with urlopen(url) as response:  # noqa: S310 - only data: URLs reach this line
+                return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers.get_content_type()})
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
@@ -75,9 +79,13 @@ def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Pa
 
 
 def _finish(raw: bytes) -> bytes:
-    """Reproducible bytes: identifiers derived from the content, no producer stamp."""
+    """Page furniture as artifacts (see ``artifacts``), then reproducible bytes: identifiers derived
+    from the content, no producer stamp."""
+    from .artifacts import mark_page_furniture
+
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(raw)) as pdf:
+        mark_page_furniture(pdf)
         pdf.save(
             out,
             deterministic_id=True,

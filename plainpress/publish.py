@@ -21,16 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildLocked, Location, SourceError
-
-
-@dataclass
-class Output:
-    kind: str
-    variant: str
-    path: str  # relative to dist
-    data: bytes
-    pages: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+from .model import Output
 
 
 @dataclass

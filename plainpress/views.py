@@ -143,7 +143,6 @@ class CardTier:
     label: str
     heading: str
     action: str
-    icon: str
     items: list[Link]
 
 
@@ -151,7 +150,6 @@ def card_view(
     book: Book,
     say: Messages,
     contacts: dict[str, str],
-    icon: Callable[[str], str],
     flag_href: Callable[[str, str], str],
 ) -> list[CardTier]:
     """Every red flag, deduplicated, grouped by tier with the emergency tier first."""
@@ -172,17 +170,7 @@ def card_view(
                     say(f"tier.{tier}.label"),
                     say(f"tier.{tier}.heading"),
                     say(f"tier.{tier}.action", **contacts),
-                    icon(tier),
                     items,
                 )
             )
     return tiers
-
-
-def book_contacts(book: Book) -> dict[str, str]:
-    c = book.config.contacts
-    return {
-        "emergency_number": c.emergency_number,
-        "advice_line": c.advice_line,
-        "advice_line_name": c.advice_line_name,
-    }

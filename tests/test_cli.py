@@ -58,6 +58,8 @@ def test_dist_is_switched_whole(tmp_path):
     build(FIXTURES / "mini", out)
     assert out.is_symlink() and out.resolve() != first and not first.exists()
     assert sorted(p.name for p in out.iterdir()) == [
+        "cards",
+        "handouts",
         "manifest.json",
         "mini-fixture-book.epub",
         "mini-fixture-book.pdf",
@@ -93,6 +95,8 @@ def test_make_book_style_run_from_a_copy(tmp_path):
     assert "Traceback" not in run.stderr
     names = sorted(p.name for p in (project / "dist").iterdir())
     assert names == [
+        "cards",
+        "handouts",
         "manifest.json",
         "muscle-twitches-while-tapering.epub",
         "muscle-twitches-while-tapering.pdf",

@@ -19,7 +19,7 @@ def _article(body: str, citations: dict[int, str] | None = None) -> Article:
 
 
 def _policy(**kw) -> OutputPolicy:
-    return OutputPolicy(flags=FlagPolicy(contacts=CONTACTS, icon=lambda t: f"icons/{t}.svg"), **kw)
+    return OutputPolicy(flags=FlagPolicy(contacts=CONTACTS), **kw)
 
 
 # --- red flags -------------------------------------------------------------
@@ -33,7 +33,7 @@ def test_red_flag_block_renders_a_labelled_notice():
     assert 'epub:type="notice"' in html and 'role="doc-notice"' in html
     assert (
         '<h3 class="red-flag-heading" id="demo--flag-1-title">'
-        '<img alt="" class="red-flag-icon" src="icons/emergency.svg" />' in html
+        '<span aria-hidden="true" class="red-flag-icon icon-emergency"></span>' in html
     )
     assert "Emergency: </span>Get help now</h3>" in html
     assert "Call 999 now" in html

@@ -32,3 +32,13 @@ def test_every_finding_code_is_documented():
     codes.discard("E000")
     missing = sorted(c for c in codes if not re.search(rf"^\| {c} \|", README, re.M))
     assert missing == []
+
+
+def test_every_profile_key_is_documented():
+    from plainpress.model import Profile
+
+    table = _section("Clinic profiles, handouts and cards")
+    for key, _doc, required in keys_reference(Profile):
+        row = re.search(rf"^\| `{re.escape(key)}` \| (yes|no) \|", table, re.M)
+        assert row, f"README does not document `{key}`"
+        assert row.group(1) == ("yes" if required else "no"), key

@@ -1,20 +1,27 @@
-"""``build``: gather, analyse, check, then render every output and switch ``dist``."""
+"""``build`` and ``handouts``: gather, analyse, check, then render the outputs
+into a new folder and switch ``dist`` to it in one step."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..analyse import analyse
-from ..check import enforce
-from ..errors import Finding
+from ..check import enforce, stopping
+from ..errors import Finding, Problems
 from ..gather import gather
+from ..model import Book, Output
 from ..outputs.book_pdf import render_book_pdf
+from ..outputs.cards import render_cards
 from ..outputs.epub import render_epub
-from ..publish import Output, lock, staging
+from ..outputs.handouts import render_handouts
+from ..publish import Staging, lock, staging
 from ..templates import DEFAULT_LAYOUTS
+
+BOOK_KINDS = ("epub", "pdf")
 
 
 @dataclass
@@ -34,16 +41,49 @@ def build(
     strict: bool = False,
     layouts: Path = DEFAULT_LAYOUTS,
     progress: Callable[[str], None] = lambda line: None,
+    handouts_only: bool = False,
 ) -> BuildResult:
     book = gather(book_dir)  # 1. every source into typed models
-    analyse(book)  # 2. resolve across the book: outline, links
+    analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
     findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
-    stem = book_stem(book.config.title)
     with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
-        stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts)))
-        progress(f"{stem}.epub")
-        pdf = render_book_pdf(book, layouts)
-        stage.add(Output("pdf", f"book-{book.config.paper}", f"{stem}.pdf", pdf.data, pages=pdf.pages))
-        progress(f"{stem}.pdf ({pdf.pages} pages)")
+        if handouts_only and _carry_over(out, stage, progress):
+            pass
+        else:
+            _book_outputs(book, stage, layouts, progress)
+        handouts, late = render_handouts(book, layouts)  # handouts and their indexes
+        for output in handouts + render_cards(book, layouts):  # and the pocket cards
+            stage.add(output)
+            progress(f"{output.path} ({output.pages} pages)")
+        findings += late
+        if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
+            raise Problems(findings)
         outputs = list(stage.outputs)
     return BuildResult(outputs, findings)
+
+
+def _book_outputs(book: Book, stage: Staging, layouts: Path, progress: Callable[[str], None]) -> None:
+    stem = book_stem(book.config.title)
+    stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts)))
+    progress(f"{stem}.epub")
+    pdf = render_book_pdf(book, layouts)
+    stage.add(Output("pdf", f"book-{book.config.paper}", f"{stem}.pdf", pdf.data, pages=pdf.pages))
+    progress(f"{stem}.pdf ({pdf.pages} pages)")
+
+
+def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:
+    """Copy the EPUB and book PDF of the current ``dist`` unchanged; False when there are none."""
+    manifest = out / "manifest.json"
+    if not manifest.is_file():
+        return False
+    entries = [e for e in json.loads(manifest.read_text())["outputs"] if e["kind"] in BOOK_KINDS]
+    if not entries or not all((out / e["path"]).is_file() for e in entries):
+        return False
+    for entry in entries:
+        stage.add(
+            Output(
+                entry["kind"], entry["variant"], entry["path"], (out / entry["path"]).read_bytes(), entry.get("pages")
+            )
+        )
+        progress(f"{entry['path']} (carried over)")
+    return True

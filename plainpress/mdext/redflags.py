@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
@@ -44,10 +43,9 @@ class FlagProblem:
 
 @dataclass
 class FlagPolicy:
-    """What an output decides: contacts in the action line, where icons are."""
+    """What an output decides: the contacts the action line names."""
 
     contacts: dict[str, str]
-    icon: Callable[[str], str]
     messages: Messages = field(default_factory=lambda: Messages("en"))
 
 
@@ -116,7 +114,8 @@ class _RedFlagBlock(BlockProcessor):
             },
         )
         heading = etree.SubElement(box, f"h{level}", {"id": f"{box_id}-title", "class": "red-flag-heading"})
-        etree.SubElement(heading, "img", {"src": policy.icon(tier), "alt": "", "class": "red-flag-icon"})
+        # The icon is a CSS background: decoration beside the text label, never content.
+        etree.SubElement(heading, "span", {"class": f"red-flag-icon icon-{tier}", "aria-hidden": "true"})
         label = etree.SubElement(heading, "span", {"class": "red-flag-label"})
         label.text = say(f"tier.{tier}.label") + ": "
         label.tail = say(f"tier.{tier}.heading")

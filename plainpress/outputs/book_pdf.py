@@ -8,46 +8,30 @@ from pathlib import Path
 
 from ..bibliography import format_entries
 from ..errors import RenderError
-from ..fonts import faces, font_roots
+from ..fonts import font_roots
 from ..markup import chapter_anchor, convert, policy_for
 from ..messages import Messages
 from ..model import Book
 from ..pdfrender import PdfResult, render_pdf
-from ..templates import DEFAULT_LAYOUTS, read_layout, render
+from ..printcss import page_of_content, print_stylesheets
+from ..templates import DEFAULT_LAYOUTS, render
 from ..views import (
     CardTier,
     bibliography_view,
-    book_contacts,
     build_time,
     card_view,
     chapter_view,
     glossary_view,
 )
 
-PAPER = {"a4": "A4", "letter": "letter"}
-
-
-def print_stylesheets(layouts: Path, paper: str, say: Messages, *extra: str) -> list[str]:
-    fonts = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f.path.resolve().as_uri())
-    sheets = [fonts, read_layout("base/base.css", layouts), read_layout("pdf/print.css", layouts)]
-    sheets += [read_layout(name, layouts) for name in extra]
-    page = say("page").replace('"', "")
-    sheets.append(f"@page {{ size: {PAPER[paper]}; }}")
-    sheets.append(
-        f'.used-in a.use::after, .backlinks a.use::after {{ content: ", {page} " target-counter(attr(href), page); }}'
-    )
-    return sheets
-
 
 def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[CardTier]]:
     say = Messages(book.language)
-    icons = layouts / "icons"
     policy = policy_for(
         book,
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
         ref_href=lambda key: f"#ref-{key}",
-        icon_href=lambda tier: (icons / f"{tier}.svg").resolve().as_uri(),
     )
     chapters = [chapter_view(book, a, convert(a, policy).html) for a in book.articles]
     by_slug = {c.anchor: c for c in chapters}
@@ -56,7 +40,7 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
     def use_href(slug: str, anchor: str) -> str:
         return f"#{anchor}"
 
-    card = card_view(book, say, book_contacts(book), policy.flags.icon, use_href)
+    card = card_view(book, say, book.contacts(), use_href)
     glossary = glossary_view(book, use_href)
     keys = book.cited_keys
     entries = dict(
@@ -94,7 +78,10 @@ def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
     result = render_pdf(
         html,
         base_url=book.root,
-        stylesheets=print_stylesheets(layouts, book.config.paper, Messages(book.language), "pdf/book.css"),
+        stylesheets=[
+            *print_stylesheets(layouts, book.config.paper, Messages(book.language), "pdf/book.css"),
+            f"@page {{ @bottom-right {{ content: {page_of_content(Messages(book.language))}; }} }}",
+        ],
         roots=[book.root, layouts, *font_roots()],
         title=f"{book.config.title} (book PDF)",
     )

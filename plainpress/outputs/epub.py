@@ -19,8 +19,9 @@ from ..fonts import faces
 from ..markup import OutputPolicy, chapter_anchor, convert, policy_for
 from ..messages import Messages
 from ..model import TIERS, Article, Book
+from ..printcss import icon_css
 from ..templates import DEFAULT_LAYOUTS, read_layout, render
-from ..views import bibliography_view, book_contacts, build_time, card_view, chapter_view, glossary_view
+from ..views import bibliography_view, build_time, card_view, chapter_view, glossary_view
 from .cover import cover_alt, cover_png
 from .epubzip import repack
 
@@ -61,7 +62,6 @@ def _policy(book: Book) -> OutputPolicy:
         chapter_href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
         term_href=lambda entry: f"glossary.xhtml#{entry.anchor}",
         ref_href=lambda key: f"bibliography.xhtml#ref-{key}",
-        icon_href=lambda tier: f"../images/icon-{tier}.svg",
     )
 
 
@@ -109,7 +109,7 @@ def _part_items(book: Book, kind: str, say: Messages) -> object:
         return f"{files[slug]}#{anchor}"
 
     if kind == "card":
-        return card_view(book, say, book_contacts(book), lambda t: f"../images/icon-{t}.svg", use_href)
+        return card_view(book, say, book.contacts(), use_href)
     if kind == "glossary":
         return glossary_view(book, use_href)
     keys = book.cited_keys
@@ -204,6 +204,7 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
 def _resources(package: epub.EpubBook, book: Book, layouts: Path) -> None:
     css = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f"../fonts/{f.file_name}")
     css += read_layout("base/base.css", layouts) + read_layout("epub/epub.css", layouts)
+    css += icon_css(lambda tier: f"../images/icon-{tier}.svg")
     package.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css", content=css.encode()))
     for face in faces():
         package.add_item(
@@ -248,10 +249,6 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
         "displayTransformability",
         "alternativeText",
     ]
-    if book.glossary:
-        features.append("glossary")
-    if book.citation_numbers:
-        features.append("bibliography")
     meta = [
         ("schema:accessMode", "textual"),
         ("schema:accessModeSufficient", "textual"),
@@ -261,8 +258,9 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
             "schema:accessibilitySummary",
             "This book is text with headings, lists and tables marked up for structure, "
             "a table of contents and landmarks. Warning signs are in labelled notices that "
-            "say their urgency in words. The only picture that carries meaning is the cover, "
-            "which has a text description. Text can be resized and restyled.",
+            "say their urgency in words; their icons are decoration. The only picture is the "
+            "cover, which repeats the title page and has a text description. Text can be "
+            "resized and restyled.",
         ),
     ]
     for prop, value in meta:

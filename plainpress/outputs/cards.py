@@ -1,0 +1,148 @@
+"""The pocket red-flag card per clinic profile: standard (A6, at least 12 pt),
+large print (A5, at least 18 pt), and a sheet of standard cards with cut marks
+for each paper size. A card that does not fit on one page fails the build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import RenderError
+from ..fonts import font_roots
+from ..messages import Messages
+from ..model import Book, Output, Profile
+from ..pdfrender import PdfResult, render_pdf
+from ..printcss import print_stylesheets
+from ..templates import DEFAULT_LAYOUTS, render
+from ..views import CardTier, build_time, card_view
+
+CARD = (105.0, 148.0)  # A6, mm
+SHEETS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+PRINTER_MARGIN = 6.35  # a quarter inch: what most office printers cannot print
+CARD_MARGIN = 6.0  # the card's own margin (its @page margin)
+MARK = 4.0  # length of a cut mark
+
+
+@dataclass(frozen=True)
+class Slot:
+    x: float
+    y: float
+    w: float
+    h: float
+    rotated: bool
+    inner_x: float
+    inner_y: float
+
+
+def layout_sheet(paper: str) -> tuple[list[Slot], list[dict[str, float]]]:
+    """As many cards as fit inside the printer's margins, upright or turned."""
+    width, height = SHEETS[paper]
+    room_w, room_h = width - 2 * PRINTER_MARGIN, height - 2 * PRINTER_MARGIN
+    w, h = CARD
+    upright = int(room_w // w) * int(room_h // h)
+    turned = int(room_w // h) * int(room_h // w)
+    rotated = turned > upright
+    slot_w, slot_h = (h, w) if rotated else (w, h)
+    cols, rows = int(room_w // slot_w), int(room_h // slot_h)
+    x0, y0 = (width - cols * slot_w) / 2, (height - rows * slot_h) / 2
+    inner_w, inner_h = w - 2 * CARD_MARGIN, h - 2 * CARD_MARGIN
+    slots = []
+    for row in range(rows):
+        for col in range(cols):
+            inner_x = (slot_w - inner_w) / 2
+            inner_y = (slot_h - inner_h) / 2
+            slots.append(
+                Slot(
+                    round(x0 + col * slot_w, 2),
+                    round(y0 + row * slot_h, 2),
+                    slot_w,
+                    slot_h,
+                    rotated,
+                    round(inner_x, 2),
+                    round(inner_y, 2),
+                )
+            )
+    marks = []
+    xs = sorted({round(x0 + c * slot_w, 2) for c in range(cols + 1)})
+    ys = sorted({round(y0 + r * slot_h, 2) for r in range(rows + 1)})
+    for x in xs:  # vertical marks above and below the grid
+        marks += [
+            {"x": x - 0.15, "y": y0 - MARK - 1, "w": 0.3, "h": MARK},
+            {"x": x - 0.15, "y": ys[-1] + 1, "w": 0.3, "h": MARK},
+        ]
+    for y in ys:  # horizontal marks left and right of the grid
+        marks += [
+            {"x": x0 - MARK - 1, "y": y - 0.15, "w": MARK, "h": 0.3},
+            {"x": xs[-1] + 1, "y": y - 0.15, "w": MARK, "h": 0.3},
+        ]
+    return slots, marks
+
+
+def _tiers(book: Book, profile: Profile) -> list[CardTier]:
+    say = Messages(book.language)
+    return card_view(book, say, profile.contacts(), lambda slug, anchor: "")
+
+
+def render_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
+    """variant: 'standard', 'large-print', or 'sheet-<paper>'."""
+    say = Messages(book.language)
+    tiers = _tiers(book, profile)
+    slots, marks = layout_sheet(variant.removeprefix("sheet-")) if variant.startswith("sheet-") else ([], [])
+    title = f"{say('card')} \u2014 {profile.name}"
+    html = render(
+        "card/card.html.j2",
+        layouts,
+        lang=book.language,
+        title=title,
+        tiers=tiers,
+        clinic=profile,
+        say=say,
+        slots=slots,
+        marks=marks,
+        sample=book.config.sample,
+        created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    paper = variant.removeprefix("sheet-") if slots else "a4"
+    sheets = print_stylesheets(layouts, paper, say, "card/card.css")
+    if variant == "standard":
+        sheets.append("@page { size: A6; }")
+    elif variant == "large-print":
+        sheets += [render("card/large-print.css", layouts), "@page { size: A5; }"]
+    else:
+        sheets.append("@page { margin: 0; }")
+    result = render_pdf(html, book.root, sheets, [book.root, layouts, *font_roots()], title=title)
+    if result.pages != 1:
+        _overflow(result, tiers, f"the {variant} red-flag card of {profile.slug}")
+    return result
+
+
+def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
+    spilled = [
+        f"{t.tier}: {item.text}"
+        for t in tiers
+        for i, item in enumerate(t.items, 1)
+        if result.anchors.get(f"card-{t.tier}-{i}", 1) > 1
+    ]
+    spilled += [f"{t.tier}: what to do" for t in tiers if result.anchors.get(f"card-{t.tier}-action", 1) > 1]
+    raise RenderError(
+        f"{where} does not fit on one page; these overflow onto a second page: "
+        + ("; ".join(spilled) or "the closing line")
+        + ". Shorten or merge red flags, or mark fewer."
+    )
+
+
+def render_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> list[Output]:
+    outputs = []
+    if not book.red_flags:
+        return outputs
+    for profile in book.profiles:
+        variants = ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]
+        for variant in variants:
+            result = render_card(book, profile, variant, layouts)
+            path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
+            extra: dict[str, object] = {"profile": profile.slug}
+            if variant.startswith("sheet-"):
+                extra["paper"] = variant.removeprefix("sheet-")
+                extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
+            outputs.append(Output("card", f"{profile.slug}-{variant}", path, result.data, result.pages, extra))
+    return outputs

@@ -1,0 +1,220 @@
+"""Patient handouts: one PDF per article, per clinic profile, paper and print size,
+and per profile and paper an index of them for staff.
+
+A handout stands on its own: its own "Words to know" and "Sources" (numbered
+within the handout), links to other articles printed as plain text naming the
+handout, the clinic's contact block in the body, and on every page a footer
+with the clinic's name and phone, "Page N of M" and the version stamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+
+from ..bibliography import format_entries
+from ..errors import Finding, Severity
+from ..fonts import font_roots
+from ..markup import convert, policy_for
+from ..messages import Messages
+from ..model import Article, Book, Output, Profile
+from ..pdfrender import PdfResult, render_pdf
+from ..printcss import css_string, page_of_content, print_stylesheets
+from ..templates import DEFAULT_LAYOUTS, render
+from ..views import BibItem, GlossaryItem, build_time, glossary_view
+
+SIZES = ("standard", "large-print")
+MAX_STANDARD_PAGES = 4  # two sheets, printed on both sides
+
+
+@dataclass(frozen=True)
+class HandoutView:
+    title: str
+    summary: str
+    html: str
+    size: str
+    clinic: Profile
+    logo_url: str
+    sample: bool
+    words: list[GlossaryItem]
+    sources: list[BibItem]
+    qr: str
+    url: str
+    stamp: str
+    disclaimer: str
+
+
+def short_date(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def stamp(book: Book, article: Article, say: Messages) -> str:
+    meta = article.meta
+    if meta.reviewed and meta.next_review:
+        return say(
+            "handout.stamp",
+            reviewed=short_date(meta.reviewed),
+            next_review=short_date(meta.next_review),
+            edition=book.config.edition,
+        )
+    return say("handout.draft", edition=book.config.edition)
+
+
+def handout_path(profile: Profile, article: Article, paper: str, size: str) -> str:
+    return f"handouts/{profile.slug}/{article.slug}-{paper}-{size}.pdf"
+
+
+def cited_keys(book: Book, article: Article) -> list[str]:
+    """The article's references in order of first citation within it."""
+    return list(dict.fromkeys(u.key for u in book.citation_uses if u.article == article.slug))
+
+
+def handout_view(
+    book: Book, article: Article, profile: Profile, size: str, entries: dict[str, str], layouts: Path
+) -> HandoutView:
+    say = Messages(book.language)
+    titles = {a.slug: a.title for a in book.articles}
+    keys = cited_keys(book, article)
+    numbers = {key: n for n, key in enumerate(keys, 1)}
+    policy = policy_for(
+        book,
+        chapter_href=lambda slug, fragment: None,
+        chapter_note=lambda slug: say("handout.see", title=titles[slug]),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        number=numbers.get,
+        contacts=profile.contacts(),
+    )
+    html = convert(article, policy).html
+    terms = {use_term for use_term, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
+    words = glossary_view(book, lambda slug, anchor: f"#{anchor}", only=terms)
+    sources = [BibItem(n, key, f"ref-{key}", entries[key], []) for key, n in numbers.items()]
+    qr = segno.make(article.meta.url, error="m").svg_data_uri(scale=4) if article.meta.url else ""
+    return HandoutView(
+        title=article.title,
+        summary=article.meta.summary,
+        html=html,
+        size=size,
+        clinic=profile,
+        logo_url=Path(profile.logo).as_uri() if profile.logo else "",
+        sample=book.config.sample,
+        words=words,
+        sources=sources,
+        qr=qr,
+        url=article.meta.url,
+        stamp=stamp(book, article, say),
+        disclaimer=book.config.disclaimer,
+    )
+
+
+def footer_css(book: Book, article: Article, profile: Profile, say: Messages) -> str:
+    clinic = f"{profile.name} \u00b7 {profile.phone}"
+    return (
+        f"@page {{ @bottom-left {{ content: {css_string(clinic)} '\\A' {css_string(stamp(book, article, say))}; }}"
+        f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
+    )
+
+
+def render_handout(
+    book: Book,
+    article: Article,
+    profile: Profile,
+    paper: str,
+    size: str,
+    entries: dict[str, str],
+    layouts: Path = DEFAULT_LAYOUTS,
+) -> PdfResult:
+    say = Messages(book.language)
+    view = handout_view(book, article, profile, size, entries, layouts)
+    html = render(
+        "handout/handout.html.j2",
+        layouts,
+        lang=book.language,
+        h=view,
+        say=say,
+        created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
+    sheets = print_stylesheets(layouts, paper, say, *extra)
+    sheets.append(footer_css(book, article, profile, say))
+    roots = [book.root, layouts, *font_roots()]
+    return render_pdf(html, book.root, sheets, roots, title=handout_path(profile, article, paper, size))
+
+
+def all_entries(book: Book) -> dict[str, str]:
+    keys = book.cited_keys
+    return dict(zip(keys, format_entries([book.references[k] for k in keys], book.config.citation_style), strict=True))
+
+
+def render_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[list[Output], list[Finding]]:
+    outputs: list[Output] = []
+    findings: list[Finding] = []
+    entries = all_entries(book)
+    for profile in book.profiles:
+        for paper in profile.papers:
+            for article in book.articles:
+                for size in SIZES:
+                    result = render_handout(book, article, profile, paper, size, entries, layouts)
+                    path = handout_path(profile, article, paper, size)
+                    extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
+                    outputs.append(
+                        Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
+                    )
+                    if size == "standard" and result.pages > MAX_STANDARD_PAGES:
+                        findings.append(
+                            Finding(
+                                "H001",
+                                Severity.WARNING,
+                                article.location,
+                                f"the standard-print handout {path} runs to {result.pages} pages; "
+                                f"it should fit on two sheets ({MAX_STANDARD_PAGES} pages)",
+                                article.title,
+                                "shorten the article or split it in two",
+                            )
+                        )
+            outputs.append(render_index(book, profile, paper, layouts))
+    return outputs, findings
+
+
+def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Output:
+    say = Messages(book.language)
+    rows = [
+        {
+            "title": a.title,
+            "reviewed": short_date(a.meta.reviewed) if a.meta.reviewed else "\u2014",
+            "next_review": short_date(a.meta.next_review) if a.meta.next_review else "\u2014",
+            "files": [Path(handout_path(profile, a, paper, size)).name for size in SIZES],
+        }
+        for a in book.articles
+    ]
+    title = say("index.title", clinic=profile.name)
+    html = render(
+        "handout/index.html.j2",
+        layouts,
+        lang=book.language,
+        title=title,
+        rows=rows,
+        say=say,
+        book=book.config,
+        clinic=profile,
+        created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    sheets = print_stylesheets(layouts, paper, say, "handout/handout.css")
+    clinic = f"{profile.name} \u00b7 {profile.phone}"
+    sheets.append(
+        f"@page {{ @bottom-left {{ content: {css_string(clinic)}; }}"
+        f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
+    )
+    result = render_pdf(html, book.root, sheets, [book.root, layouts, *font_roots()], title=f"index {profile.slug}")
+    path = f"handouts/{profile.slug}/index-{paper}.pdf"
+    return Output(
+        "handout-index",
+        f"{profile.slug}-{paper}",
+        path,
+        result.data,
+        result.pages,
+        {"profile": profile.slug, "paper": paper},
+    )

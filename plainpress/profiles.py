@@ -1,0 +1,72 @@
+"""Clinic profiles (book/profiles/<name>.yaml), or the neutral one made from book.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Finding, Location, Severity, SourceError
+from .model import SLUG, BookConfig, Profile
+from .schema import Reader
+from .yamlsrc import load_yaml, read_text
+
+PROFILES_DIR = "profiles"
+LOGO_TYPES = {".svg", ".png"}
+
+
+def neutral_profile(config: BookConfig) -> Profile:
+    contacts = config.contacts
+    name = contacts.advice_line_name[:1].upper() + contacts.advice_line_name[1:]
+    profile = Profile(
+        name=name, phone=contacts.advice_line, hours="", emergency_number=contacts.emergency_number, paper="a4"
+    )
+    profile.slug, profile.papers = "neutral", ("a4", "letter")
+    return profile
+
+
+def load_profiles(root: Path, config: BookConfig) -> tuple[list[Profile], list[Finding]]:
+    folder = root / PROFILES_DIR
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        return [neutral_profile(config)], []
+    profiles: list[Profile] = []
+    findings: list[Finding] = []
+    for path in files:
+        if not SLUG.match(path.stem):
+            findings.append(
+                Finding(
+                    "E006",
+                    Severity.ERROR,
+                    Location(path, 1),
+                    f"a profile's file name must be a slug (a-z, 0-9, hyphens), found {path.stem!r}",
+                )
+            )
+            continue
+        try:
+            data = load_yaml(read_text(path), path)
+        except SourceError as error:
+            findings.append(error.finding())
+            continue
+        reader = Reader(path)
+        profile = reader.build(Profile, data)
+        findings += reader.problems
+        if profile is None:
+            continue
+        profile.slug, profile.papers = path.stem, (profile.paper,)
+        findings += _check_logo(profile, folder, path)
+        profiles.append(profile)
+    return profiles, findings
+
+
+def _check_logo(profile: Profile, folder: Path, path: Path) -> list[Finding]:
+    if not profile.logo:
+        return []
+    where = Location(path, profile.source_line)
+    logo = (folder / profile.logo).resolve()
+    if not logo.is_relative_to(folder.resolve()) or not logo.is_file():
+        return [Finding("E004", Severity.ERROR, where, f"logo: no file {profile.logo!r} in {PROFILES_DIR}/")]
+    if logo.suffix.lower() not in LOGO_TYPES:
+        return [Finding("E004", Severity.ERROR, where, f"logo: expected an SVG or PNG file, found {profile.logo!r}")]
+    if not profile.logo_alt:
+        return [Finding("E004", Severity.ERROR, where, "logo_alt: a logo needs its text alternative")]
+    profile.logo = str(logo)
+    return []
