@@ -3,8 +3,11 @@ into a new folder and switch ``dist`` to it in one step."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,3 +90,39 @@ def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> b
         )
         progress(f"{entry['path']} (carried over)")
     return True
+
+
+def add_book_options(parser: argparse.ArgumentParser, out: bool = True) -> None:
+    """The options every command that reads a book shares."""
+    parser.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
+    if out:
+        parser.add_argument("--out", type=Path, default=Path("dist"), help="the output folder (default: dist)")
+        parser.add_argument(
+            "--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)"
+        )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="build every output into the output folder (the default command)",
+        description="Read the book, check it, and build the EPUB, the book PDF, the handouts, their indexes, "
+        "the red-flag cards and dist/manifest.json. The previous output folder stays as it was unless the "
+        "whole build succeeds.",
+    )
+    add_book_options(parser)
+
+
+def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
+    start = time.monotonic()
+    say = (lambda line: None) if args.quiet else (lambda line: print(f"  wrote {line}"))
+    result = build(
+        args.book, args.out, strict=args.strict, layouts=args.layouts, progress=say, handouts_only=handouts_only
+    )
+    for finding in result.findings:
+        print(finding, file=sys.stderr)
+    if not args.quiet:
+        print(f"built {len(result.outputs)} outputs into {args.out}/ in {time.monotonic() - start:.1f} s")
+    return 0
