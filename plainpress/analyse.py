@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checks import inspect
 from .errors import Finding, Location, Severity
-from .markup import Converted, chapter_anchor, convert, policy_for
+from .glyphs import check_book as check_glyphs
+from .markup import Converted, OutputPolicy, chapter_anchor, convert, policy_for
+from .mdext.images import UNSAFE_HTML
+from .mdext.limits import LimitError
+from .mdext.lines import LineFinder
 from .model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag
 
 # Severity of the problems the extensions report.
@@ -39,12 +44,16 @@ def analyse(book: Book) -> Book:
     )
     book.glossary_uses = {entry.term: [] for entry in book.glossary}
     for article in book.articles:
-        result = convert(article, policy)
+        result = _convert(book, article, policy)
+        if result is None:
+            continue  # refused (L002): nothing of it reaches the outputs
         article.headings = [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
         _structure(book, article, result)
         _record(book, article, result)
+        book.findings += inspect(article, result.html, bool(result.flags or result.flag_problems), book.language)
     book.citation_numbers = numbers
     _book_wide(book)
+    book.findings += check_glyphs(book)  # before any output is rendered
     return book
 
 
@@ -77,12 +86,14 @@ def _structure(book: Book, article: Article, result: Converted) -> None:
                 heading.text,
             )
         previous = heading.level
+    images = LineFinder(article.body)
     for src in result.structure.images_without_alt:
+        line = images.line_of(f"]({src}") if src else None
         _finding(
             book,
             "S003",
             Severity.ERROR,
-            article.location,
+            article.at(line) if line else article.location,
             "an image has no alt text",
             src,
             "write ![what the image shows](file)",
@@ -109,6 +120,17 @@ def _record(book: Book, article: Article, result: Converted) -> None:
                 article.at(ref.line),
                 f"link to an article that is not in this book: {ref.slug}.md (shown as plain text)",
                 ref.text,
+            )
+    for prose_ref in result.prose_refs:
+        if prose_ref.slug is None:
+            _finding(
+                book,
+                "X002",
+                Severity.WARNING,
+                article.at(prose_ref.line),
+                f"\u201c{prose_ref.introducer} {prose_ref.title}\u201d names an article that is not in this book",
+                prose_ref.title,
+                "add that article to the book, link a chapter by its exact title, or reword the sentence",
             )
     for use in result.cites:
         book.citation_uses.append(CitationUse(article.slug, use.anchor, use.key))
@@ -156,3 +178,22 @@ def _book_wide(book: Book) -> None:
     for key, reference in book.references.items():
         if key not in book.citation_numbers:
             _finding(book, "C004", Severity.WARNING, reference.location, f"reference never cited: {key}", key)
+
+
+def _convert(book: Book, article: Article, policy: OutputPolicy) -> Converted | None:
+    """Convert one article; a limit it exceeds (checked while parsing) is the finding L002, and
+    what it refers to (images, raw HTML) is recorded or reported (I001-I004, U001)."""
+    try:
+        result = convert(article, policy)
+    except LimitError as error:
+        _finding(book, error.code, Severity.ERROR, article.at(error.line), error.message)
+        return None
+    except RecursionError:  # a safety net: the limits above are meant to come first
+        _finding(book, "L002", Severity.ERROR, article.location, "the article nests too deeply to be read")
+        return None
+    for image in result.guard.images:
+        book.images[image.relative] = image.path
+    for problem in result.guard.problems:
+        severity = Severity.WARNING if problem.code == UNSAFE_HTML else Severity.ERROR
+        _finding(book, problem.code, severity, article.at(problem.line), problem.message, problem.text)
+    return result

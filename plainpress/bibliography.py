@@ -115,6 +115,8 @@ def _load_csl_json(text: str, path: Path) -> tuple[list[Reference], list[Finding
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [_finding("B001", path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})")]
+    except RecursionError:  # the decoder recurses once per level of arrays and objects
+        return [], [_finding("B001", path, 1, "the JSON is nested too deeply to be read")]
     if not isinstance(data, list):
         return [], [_finding("B001", path, 1, f"expected a JSON array of entries, found {_kind(data)}")]
     lines = _item_lines(text)

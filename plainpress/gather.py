@@ -15,7 +15,7 @@ from .glossary import load_glossary
 from .model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
 from .profiles import load_profiles
 from .schema import Reader
-from .yamlsrc import Sequence, load_yaml, read_text
+from .yamlsrc import Sequence, load_yaml, read_text, sources_inside
 
 BOOK_FILE = "book.yaml"
 ARTICLES_DIR = "articles"
@@ -69,6 +69,11 @@ def load_article(path: Path, slug: str, limit: int) -> Article:
 def gather(root: Path) -> Book:
     """Read the whole book; raise :class:`Problems` listing every problem found."""
     root = root.resolve() if root.exists() else root
+    with sources_inside(root):  # a source that is a link to outside the book is refused, not read
+        return _gather(root)
+
+
+def _gather(root: Path) -> Book:
     config = load_config(root)
     findings: list[Finding] = []
     path = root / BOOK_FILE

@@ -17,6 +17,8 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from .glossary import GlossaryIndex
 from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
 from .mdext.glossary import Acronym, GlossaryExtension, TermUse
+from .mdext.guard import GuardExtension, GuardPolicy, GuardReport
+from .mdext.prose_xrefs import ProseRef, ProseXrefExtension
 from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
 from .mdext.structure import StructureExtension, StructureReport
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
@@ -33,6 +35,9 @@ class OutputPolicy:
     flags: FlagPolicy = field(default_factory=lambda: FlagPolicy(contacts={}))
     glossary: GlossaryIndex = field(default_factory=lambda: GlossaryIndex([]))
     glossary_href: Callable[[GlossaryEntry], str] = lambda entry: f"#{entry.anchor}"
+    titles: dict[str, str] = field(default_factory=dict)  # chapter title -> slug, for references in prose
+    language: str = "en"
+    guard: GuardPolicy = field(default_factory=GuardPolicy)  # limits, images, sanitising
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Converted:
     flag_problems: list[FlagProblem]
     terms: list[TermUse]
     acronyms: list[Acronym]
+    prose_refs: list[ProseRef] = field(default_factory=list)
+    guard: GuardReport = field(default_factory=GuardReport)
 
 
 def anchor_prefix(article: Article) -> str:
@@ -62,9 +69,11 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
     prefix = anchor_prefix(article)
     structure = StructureExtension(prefix=prefix)
     xrefs = XrefExtension(policy=policy.xrefs, article=article)
+    prose_refs = ProseXrefExtension(policy.titles, article.slug, article.body, policy.language)
     cites = CitationExtension(policy.cites, prefix, article.body, article.meta.citations)
     flags = RedFlagExtension(policy.flags, prefix, article.body)
     glossary = GlossaryExtension(policy.glossary, policy.glossary_href, prefix, article.body)
+    guard = GuardExtension(policy.guard, article.body, article.path)
     md = markdown.Markdown(
         output_format="xhtml",
         extensions=[
@@ -74,10 +83,12 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
             "sane_lists",
             TocExtension(slugify=lambda value, sep: prefix + slugify_unicode(value, sep), toc_depth="2-6"),
             structure,
+            prose_refs,
             xrefs,
             cites,
             flags,
             glossary,
+            guard,
         ],
     )
     html = md.convert(article.body)
@@ -91,6 +102,8 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
         flag_problems=flags.state.problems,
         terms=glossary.state.uses,
         acronyms=list(glossary.state.acronyms.values()),
+        prose_refs=prose_refs.found,
+        guard=guard.report,
     )
 
 
@@ -115,4 +128,7 @@ def policy_for(
         ),
         glossary=GlossaryIndex.build(book.glossary),
         glossary_href=term_href,
+        titles={a.title: a.slug for a in book.articles},
+        language=book.language,
+        guard=GuardPolicy(root=book.root, nesting=book.config.limits.nesting),
     )

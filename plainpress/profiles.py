@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Finding, Location, Severity, SourceError
+from .messages import Messages
 from .model import SLUG, BookConfig, Profile
+from .resources import svg_problems
 from .schema import Reader
 from .yamlsrc import load_yaml, read_text
 
@@ -15,7 +17,8 @@ LOGO_TYPES = {".svg", ".png"}
 
 def neutral_profile(config: BookConfig) -> Profile:
     contacts = config.contacts
-    name = contacts.advice_line_name[:1].upper() + contacts.advice_line_name[1:]
+    line_name = contacts.advice_line_name or Messages(config.language)("contacts.advice_line_name")
+    name = line_name[:1].upper() + line_name[1:]
     profile = Profile(
         name=name, phone=contacts.advice_line, hours="", emergency_number=contacts.emergency_number, paper="a4"
     )
@@ -68,5 +71,9 @@ def _check_logo(profile: Profile, folder: Path, path: Path) -> list[Finding]:
         return [Finding("E004", Severity.ERROR, where, f"logo: expected an SVG or PNG file, found {profile.logo!r}")]
     if not profile.logo_alt:
         return [Finding("E004", Severity.ERROR, where, "logo_alt: a logo needs its text alternative")]
+    if logo.suffix.lower() == ".svg":  # it must stand alone: no scripts, nothing loaded from elsewhere
+        refused = svg_problems(logo.read_bytes(), logo.parent, [folder.parent])
+        if refused:
+            return [Finding(r.code, Severity.ERROR, where, f"logo {profile.logo!r}: {r.message}") for r in refused]
     profile.logo = str(logo)
     return []

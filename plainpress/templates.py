@@ -9,6 +9,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .messages import Messages
+
 DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 
@@ -28,10 +30,11 @@ def environment(layouts: Path = DEFAULT_LAYOUTS) -> jinja2.Environment:
     return env
 
 
-def long_date(value: dt.date | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+def long_date(value: dt.date | None, language: str = "en") -> str:
+    """A date written out in the book's language (babel), e.g. 20 November 2026, 20 de noviembre de 2026.
+
+    Templates write ``{{ say.long_date(d) }}`` (``say`` knows the language) or ``{{ d | longdate(lang) }}``."""
+    return Messages(language).long_date(value)
 
 
 def render(template: str, layouts: Path = DEFAULT_LAYOUTS, **context: object) -> str:

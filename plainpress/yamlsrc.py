@@ -8,12 +8,34 @@ the schema, which can then say which field and line held a bad one.
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Location, SourceError
+from .resources import OUTSIDE, inside, real
+
+# Characters XML (and so an EPUB) cannot hold: C0 controls other than tab and line ends, U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# While a book is gathered: its folder. A source file whose real path is elsewhere (a symbolic
+# link pointing out of the book) is refused rather than read.
+_BOOK_ROOT: ContextVar[Path | None] = ContextVar("plainpress_book_root", default=None)
+
+
+@contextlib.contextmanager
+def sources_inside(root: Path) -> Iterator[None]:
+    """Within the block, :func:`read_text` reads only files whose real path is inside ``root``."""
+    token = _BOOK_ROOT.set(root)
+    try:
+        yield
+    finally:
+        _BOOK_ROOT.reset(token)
 
 
 class Mapping(dict[str, Any]):
@@ -79,6 +101,13 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 def read_text(path: Path, limit: int | None = None) -> str:
     """Read a UTF-8 source file: BOM dropped, CRLF and CR made LF, NUL refused."""
     location = Location(path)
+    root = _BOOK_ROOT.get()
+    if root is not None and not inside(path, [root]):
+        raise SourceError(
+            location,
+            f"the file is a link to {real(path)}, outside the book folder; copy the file into the book",
+            code=OUTSIDE,
+        )
     try:
         size = path.stat().st_size
         if limit is not None and size > limit:
@@ -107,13 +136,25 @@ def read_text(path: Path, limit: int | None = None) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError(Location(path, line), "the file holds binary data (a NUL byte), not text", code="E002")
+    if control := _CONTROL.search(text):
+        line = text[: control.start()].count("\n") + 1
+        raise SourceError(
+            Location(path, line),
+            f"the file holds a control character (U+{ord(control.group()):04X}) that is not text; delete it",
+            code="E002",
+        )
     return text
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; errors name the file and the line (offset by ``first_line``)."""
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        _check_size(node, path, first_line)  # before anything is built from it
+        data = loader.construct_document(node) if node is not None else None
+    except RecursionError:  # the composer recurses once per level: far deeper than any book needs
+        raise SourceError(Location(path, first_line), "the YAML is nested too deeply to be read", code="E003") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
@@ -121,9 +162,60 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         raise SourceError(Location(path, line), f"YAML syntax error: {problem}", code="E003") from None
     except yaml.YAMLError as exc:
         raise SourceError(Location(path, first_line), f"YAML error: {exc}", code="E003") from None
+    finally:
+        loader.dispose()
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data
+
+
+MAX_DEPTH = 50  # levels of mappings and lists; book.yaml needs four
+MAX_VALUES = 100_000  # values once every alias is expanded (an alias of an alias of … is a "billion laughs")
+
+
+def _check_size(root: yaml.Node | None, path: Path, first_line: int) -> None:
+    """Refuse a YAML document nested deeper than MAX_DEPTH, whose aliases expand past
+    MAX_VALUES values, or whose alias refers to a value that contains it, before it is built."""
+    if root is None:
+        return
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _children(node)
+        where = Location(path, node.start_mark.line + first_line)
+        if not finished:
+            if id(node) in sizes:
+                continue
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    raise SourceError(where, "an alias refers to a value that contains it", code="E003")
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        open_nodes.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+        depths[id(node)] = 1 + max((depths[id(c)] for c in children), default=0)
+        if depths[id(node)] > MAX_DEPTH:
+            raise SourceError(where, f"the YAML is nested more than {MAX_DEPTH} levels deep", code="E003")
+        if sizes[id(node)] > MAX_VALUES:
+            raise SourceError(
+                where,
+                f"the YAML holds more than {MAX_VALUES:,} values once its aliases (*name) are expanded",
+                code="E003",
+            )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _shift_lines(value: Any, by: int) -> None:

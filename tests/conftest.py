@@ -28,9 +28,10 @@ class Built:
         return self.dist / entry["path"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _reproducible_time() -> None:
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
+# Fixed clocks for the whole session, subprocesses included: reproducible output, and
+# review-date checks that do not change with the day the suite runs.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
+os.environ.setdefault("PLAINPRESS_TODAY", "2026-11-25")
 
 
 @pytest.fixture(scope="session")

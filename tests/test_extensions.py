@@ -38,7 +38,7 @@ def test_red_flag_block_renders_a_labelled_notice():
     assert "Emergency: </span>Get help now</h3>" in html
     assert "Call 999 now" in html
     assert '<li id="demo--flag-1-1">You cannot breathe.</li>' in html
-    assert "<p>After.</p>" in html
+    assert ">After.</p>" in html
     assert [(f.tier, f.text, f.line) for f in result.flags] == [
         ("emergency", "You cannot breathe.", 3),
         ("emergency", "You choke on food.", 3),
@@ -169,3 +169,18 @@ def test_undefined_acronyms_are_recorded_once():
     body = "BFS is common. BFS again. ALS too. GABA is defined.\n"
     result = convert(_article(body), _gloss())
     assert [(a.text, a.line) for a in result.acronyms] == [("BFS", 1), ("ALS", 1)]
+
+
+def test_first_use_is_the_first_in_reading_order():
+    body = "A nerve here.\n\nThen **nerves** and nerve.\n\nLast nerve.\n"
+    result = convert(_article(body), _gloss())
+    assert result.html.count('role="doc-glossref"') == 1
+    assert '<p id="demo--b1">A <a class="glossref"' in result.html
+
+
+def test_tail_text_comes_after_the_element_in_reading_order():
+    result = convert(_article("Read *about the* nerve.\n"), _gloss())
+    html = result.html
+    assert html.index("about the") < html.index('role="doc-glossref"')
+    result = convert(_article("One *nerve* then nerve.\n"), _gloss())
+    assert "<em><a" in result.html  # the first use, inside the emphasis, is the one linked

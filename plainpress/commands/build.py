@@ -7,7 +7,6 @@ import argparse
 import json
 import re
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +14,16 @@ from pathlib import Path
 from ..analyse import analyse
 from ..check import enforce, stopping
 from ..errors import Finding, Problems
+from ..fonts import font_roots
 from ..gather import gather
 from ..model import Book, Output
 from ..outputs.book_pdf import render_book_pdf
 from ..outputs.cards import render_cards
 from ..outputs.epub import render_epub
 from ..outputs.handouts import render_handouts
+from ..progress import Clock, Reporter, pages
 from ..publish import Staging, lock, staging
+from ..resources import check_layouts
 from ..templates import DEFAULT_LAYOUTS
 
 BOOK_KINDS = ("epub", "pdf")
@@ -49,15 +51,21 @@ def build(
     book = gather(book_dir)  # 1. every source into typed models
     analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
     findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
+    check_layouts(layouts, [layouts, book.root, *font_roots()])  # their CSS loads nothing from elsewhere
     with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
         if handouts_only and _carry_over(out, stage, progress):
             pass
         else:
             _book_outputs(book, stage, layouts, progress)
+        clock = Clock()
         handouts, late = render_handouts(book, layouts)  # handouts and their indexes
-        for output in handouts + render_cards(book, layouts):  # and the pocket cards
-            stage.add(output)
-            progress(f"{output.path} ({output.pages} pages)")
+        batches = [(handouts, clock.lap(len(handouts)))]
+        cards = render_cards(book, layouts)  # and the pocket cards
+        batches.append((cards, clock.lap(len(cards))))
+        for batch, each in batches:
+            for output in batch:
+                stage.add(output)
+                progress(f"{output.path} ({pages(output.pages)}, {each})")
         findings += late
         if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
             raise Problems(findings)
@@ -67,11 +75,12 @@ def build(
 
 def _book_outputs(book: Book, stage: Staging, layouts: Path, progress: Callable[[str], None]) -> None:
     stem = book_stem(book.config.title)
-    stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts)))
-    progress(f"{stem}.epub")
-    pdf = render_book_pdf(book, layouts)
+    clock = Clock()
+    pdf = render_book_pdf(book, layouts)  # first: its layout gives the EPUB its page list
     stage.add(Output("pdf", f"book-{book.config.paper}", f"{stem}.pdf", pdf.data, pages=pdf.pages))
-    progress(f"{stem}.pdf ({pdf.pages} pages)")
+    progress(f"{stem}.pdf ({pages(pdf.pages)}, {clock.lap()})")
+    stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, pdf.page_starts)))
+    progress(f"{stem}.epub ({clock.lap()})")
 
 
 def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:
@@ -116,13 +125,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
-    start = time.monotonic()
-    say = (lambda line: None) if args.quiet else (lambda line: print(f"  wrote {line}"))
-    result = build(
-        args.book, args.out, strict=args.strict, layouts=args.layouts, progress=say, handouts_only=handouts_only
-    )
+    with Reporter(quiet=args.quiet) as say:  # one line per output with its time; live on a terminal
+        result = build(
+            args.book, args.out, strict=args.strict, layouts=args.layouts, progress=say, handouts_only=handouts_only
+        )
     for finding in result.findings:
         print(finding, file=sys.stderr)
-    if not args.quiet:
-        print(f"built {len(result.outputs)} outputs into {args.out}/ in {time.monotonic() - start:.1f} s")
+    say.finish(f"built {len(result.outputs)} outputs into {args.out}/ in {say.elapsed():.1f} s")
     return 0

@@ -24,7 +24,10 @@ from .lines import LineFinder
 
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "samp", "abbr", "script", "style"}
 SKIP_CLASSES = {"citation", "red-flag-intro", "red-flag-action", "glossref"}
-ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z](?:s)?\b")
+# Capital letters of every script up to U+1FFF (Latin with accents and Ñ, Greek, Cyrillic, …), so
+# that acronyms and all-capital words of any book language are seen: VIH, EPOC, ÓRGANO, AINEs.
+UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper())
+ACRONYM = re.compile(rf"(?<!\w)[{UPPER}][{UPPER}0-9]*[{UPPER}](?:s)?(?!\w)")
 
 
 @dataclass
@@ -52,16 +55,21 @@ class _Linker(Treeprocessor):
         self.ext = ext
 
     def run(self, root: etree.Element) -> None:
-        stack = [root]
-        while stack:  # iterative: the tree may be deep
-            element = stack.pop()
+        # Reading order, iteratively (the tree may be deep): an element's text, then each
+        # child's own content, then that child's tail.
+        stack: list[tuple[etree.Element, etree.Element | None]] = [(root, None)]
+        while stack:
+            element, before = stack.pop()
+            if before is not None:  # the tail of `before`, a child of `element`
+                if before.tail:
+                    self._link_text(element, before)
+                continue
             if element.text:
                 self._link_text(element, None)
-            for child in list(element):
-                if child.tail:
-                    self._link_text(element, child)
+            for child in reversed(list(element)):
+                stack.append((element, child))
                 if child.tag not in SKIP and not SKIP_CLASSES & set((child.get("class") or "").split()):
-                    stack.append(child)
+                    stack.append((child, None))
 
     def _link_text(self, parent: etree.Element, before: etree.Element | None) -> None:
         text = (before.tail if before is not None else parent.text) or ""

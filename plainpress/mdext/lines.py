@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+
 
 class LineFinder:
     """Lines of successive occurrences of the same text, counted from 1."""
@@ -9,6 +12,7 @@ class LineFinder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.seen: dict[str, int] = {}
+        self._newlines: list[int] | None = None  # offsets of the line ends, found once (not per call)
 
     def line_of(self, needle: str) -> int | None:
         start = self.seen.get(needle, -1)
@@ -16,4 +20,6 @@ class LineFinder:
         if found < 0:
             return None
         self.seen[needle] = found
-        return self.source.count("\n", 0, found) + 1
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.source)]
+        return bisect.bisect_left(self._newlines, found) + 1

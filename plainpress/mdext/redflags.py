@@ -151,15 +151,12 @@ class RedFlagExtension(Extension):
         self.prefix = prefix
         self.source = source
         self.state = _State()
+        self._starts: list[int] | None = None
 
     def line_of_block(self, nth: int) -> int | None:
-        count = 0
-        for number, text in enumerate(self.source.split("\n"), 1):
-            if _START.match(text):
-                count += 1
-                if count == nth:
-                    return number
-        return None
+        if self._starts is None:  # found once: a long article may hold thousands of blocks
+            self._starts = [n for n, text in enumerate(self.source.split("\n"), 1) if _START.match(text)]
+        return self._starts[nth - 1] if 0 < nth <= len(self._starts) else None
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)

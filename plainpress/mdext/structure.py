@@ -88,6 +88,7 @@ class _Outline(Treeprocessor):
                 element.set("scope", "col")
         report.max_depth = _depth(root)
         self.ext.report = report
+        _block_ids(root, self.ext.getConfig("prefix"))
 
     def _anchor(self, text: str, used: set[str]) -> str:
         base = f"{self.ext.getConfig('prefix')}{slugify_unicode(text, '-') or 'section'}"
@@ -99,6 +100,20 @@ class _Outline(Treeprocessor):
 
 
 _NESTING = {"ul", "ol", "blockquote", "dl"}
+_BLOCKS = {"p", "li", "dt", "dd", "table", "blockquote", "pre", "ul", "ol", "dl", "tr"}
+
+
+def _block_ids(root: etree.Element, prefix: str) -> None:
+    """Every block gets an id, the same in every output: the EPUB's page-break markers
+    are placed before the block each page of the book PDF begins with."""
+    used = {el.get("id") for el in root.iter() if el.get("id")}
+    number = 0
+    for element in root.iter():
+        if element.tag in _BLOCKS and not element.get("id"):
+            number += 1
+            while f"{prefix}b{number}" in used:
+                number += 1
+            element.set("id", f"{prefix}b{number}")
 
 
 def _decorative(image: etree.Element) -> bool:

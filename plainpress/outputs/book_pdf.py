@@ -10,7 +10,7 @@ from ..bibliography import format_entries
 from ..errors import RenderError
 from ..fonts import font_roots
 from ..markup import chapter_anchor, convert, policy_for
-from ..messages import Messages
+from ..messages import Messages, csl_locale
 from ..model import Book
 from ..pdfrender import PdfResult, render_pdf
 from ..printcss import page_of_content, print_stylesheets
@@ -44,7 +44,11 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
     glossary = glossary_view(book, use_href)
     keys = book.cited_keys
     entries = dict(
-        zip(keys, format_entries([book.references[k] for k in keys], book.config.citation_style), strict=True)
+        zip(
+            keys,
+            format_entries([book.references[k] for k in keys], book.config.citation_style, csl_locale(book.language)),
+            strict=True,
+        )
     )
     bibliography = bibliography_view(book, entries, use_href, lambda **v: say("backlink", **v))
     parts = [

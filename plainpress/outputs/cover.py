@@ -8,10 +8,11 @@ import textwrap
 from PIL import Image, ImageDraw, ImageFont
 
 from ..fonts import faces
+from ..messages import Messages
 from ..model import BookConfig
 
 WIDTH, HEIGHT = 1200, 1800
-INK, PAPER, BAND = (20, 20, 20), (255, 255, 255), (11, 61, 110)
+INK, PAPER, BAND = (26, 26, 26), (255, 255, 255), (11, 61, 110)  # palette: ink, paper, accent
 
 
 def _font(weight: int, size: int) -> ImageFont.FreeTypeFont:
@@ -34,7 +35,8 @@ def cover_png(config: BookConfig) -> bytes:
         y += 84
     if config.sample:
         draw.rectangle((90, HEIGHT - 330, WIDTH - 90, HEIGHT - 200), outline=INK, width=6)
-        draw.text((130, HEIGHT - 300), "SAMPLE CONTENT", font=_font(700, 64), fill=INK)
+        banner = Messages(config.language)("cover.sample_banner")
+        draw.text((130, HEIGHT - 300), banner, font=_font(700, 64), fill=INK)
     draw.text((90, HEIGHT - 150), config.edition, font=_font(400, 52), fill=INK)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
@@ -42,10 +44,11 @@ def cover_png(config: BookConfig) -> bytes:
 
 
 def cover_alt(config: BookConfig) -> str:
-    parts = [f"Cover: {config.title}"]
+    say = Messages(config.language)
+    parts = [say("cover.alt", title=config.title)]
     if config.subtitle:
         parts.append(config.subtitle)
     if config.sample:
-        parts.append("Sample content")
+        parts.append(say("cover.sample"))
     parts.append(config.edition)
     return ". ".join(parts) + "."

@@ -17,13 +17,16 @@ from ebooklib import epub
 from ..bibliography import format_entries
 from ..fonts import faces
 from ..markup import OutputPolicy, chapter_anchor, convert, policy_for
-from ..messages import Messages
+from ..messages import Messages, csl_locale
 from ..model import TIERS, Article, Book
+from ..pdfrender import PageStart
 from ..printcss import icon_css
 from ..templates import DEFAULT_LAYOUTS, read_layout, render
 from ..views import bibliography_view, build_time, card_view, chapter_view, glossary_view
 from .cover import cover_alt, cover_png
+from .epub_images import add_images, guard_package, image_href
 from .epubzip import repack
+from .pagelist import PageBreak, element_ids, insert_markers, locate
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -57,12 +60,14 @@ class _Doc:
 
 def _policy(book: Book) -> OutputPolicy:
     files = {a.slug: chapter_file(a) for a in book.articles}
-    return policy_for(
+    policy = policy_for(
         book,
         chapter_href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
         term_href=lambda entry: f"glossary.xhtml#{entry.anchor}",
         ref_href=lambda key: f"bibliography.xhtml#ref-{key}",
     )
+    policy.guard.image_href = image_href  # images are items of the package (epub_images)
+    return policy
 
 
 def _toc(book: Book) -> list[NavEntry]:
@@ -113,12 +118,15 @@ def _part_items(book: Book, kind: str, say: Messages) -> object:
     if kind == "glossary":
         return glossary_view(book, use_href)
     keys = book.cited_keys
-    html = format_entries([book.references[k] for k in keys], book.config.citation_style)
+    html = format_entries([book.references[k] for k in keys], book.config.citation_style, csl_locale(book.language))
     return bibliography_view(book, dict(zip(keys, html, strict=True)), use_href, lambda **v: say("backlink", **v))
 
 
-def documents(book: Book, layouts: Path) -> tuple[list[_Doc], list[NavEntry]]:
-    """Every content document in spine order, and the table of contents."""
+def documents(
+    book: Book, layouts: Path, page_starts: list[PageStart] | None = None
+) -> tuple[list[_Doc], list[NavEntry], list[PageBreak]]:
+    """Every content document in spine order, the table of contents, and the page breaks
+    of the print edition (when its layout, ``page_starts``, is given)."""
     config, lang, say = book.config, book.language, Messages(book.language)
 
     def doc(uid: str, file: str, template: str, title: str, **context: object) -> _Doc:
@@ -150,26 +158,36 @@ def documents(book: Book, layouts: Path) -> tuple[list[_Doc], list[NavEntry]]:
         doc(kind, PARTS[kind][0], f"epub/{kind}.xhtml.j2", name, items=_part_items(book, kind, say))
         for kind, name in parts
     ]
-    colophon = doc("colophon", "colophon.xhtml", "epub/colophon.xhtml.j2", "About this book", book=config)
+    colophon = doc("colophon", "colophon.xhtml", "epub/colophon.xhtml.j2", say("colophon"), book=config)
 
     toc = _toc(book) + [NavEntry(name, f"{PARTS[kind][0]}#{PARTS[kind][1]}") for kind, name in parts]
-    toc.append(NavEntry("About this book", "colophon.xhtml#colophon"))
+    toc.append(NavEntry(say("colophon"), "colophon.xhtml#colophon"))
     landmarks = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
+        {"type": "cover", "href": "cover.xhtml", "title": say("landmark.cover")},
+        {"type": "titlepage", "href": "title.xhtml", "title": say("landmark.titlepage")},
         {"type": "toc", "href": "nav.xhtml#toc", "title": say("contents")},
-        {"type": "bodymatter", "href": toc[0].href, "title": "Start of content"},
+        {"type": "bodymatter", "href": toc[0].href, "title": say("landmark.bodymatter")},
         *({"type": PARTS[k][2], "href": f"{PARTS[k][0]}#{PARTS[k][1]}", "title": name} for k, name in parts),
-        {"type": "colophon", "href": "colophon.xhtml", "title": "About this book"},
+        {"type": "colophon", "href": "colophon.xhtml", "title": say("colophon")},
     ]
-    nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), toc=toc, landmarks=landmarks)
+    docs = [cover, title, *chapters, *assembled, colophon]
+    nav_context = {"toc": toc, "landmarks": landmarks}
+    nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), page_list=[], **nav_context)
+    breaks: list[PageBreak] = []
+    if page_starts:
+        ids = {d.file_name: element_ids(d.content) for d in [*docs, nav]}
+        breaks = locate(page_starts, ids)
+        nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), page_list=breaks, **nav_context)
+        for d in [*docs, nav]:
+            d.content = insert_markers(d.content, [b for b in breaks if b.file == d.file_name])
     nav.properties = ["nav"]
-    return [cover, title, nav, *chapters, *assembled, colophon], toc
+    return [cover, title, nav, *docs[2:]], toc, breaks
 
 
-def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
+def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS, page_starts: list[PageStart] | None = None) -> bytes:
+    """The EPUB; with the book PDF's ``page_starts``, it carries that edition's page list."""
     config = book.config
-    docs, toc = documents(book, layouts)
+    docs, toc, breaks = documents(book, layouts, page_starts)
     package = epub.EpubBook()
     package.set_identifier(config.identifier)
     package.set_title(config.title)
@@ -181,8 +199,12 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
     package.add_metadata("DC", "rights", config.licence)
     if config.subtitle:
         package.add_metadata("DC", "description", config.subtitle)
-    _accessibility_metadata(package, book)
+    _accessibility_metadata(package, book, bool(breaks))
+    if breaks:
+        package.add_metadata("DC", "source", book.print_identifier)
+        package.add_metadata(None, "meta", book.print_identifier, {"property": "pageBreakSource"})
     _resources(package, book, layouts)
+    add_images(package, book)
 
     items = []
     for d in docs:
@@ -197,6 +219,7 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> bytes:
     raw = io.BytesIO()
     when = build_time(book)
     options = {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": when}
+    guard_package(package)  # nothing outside the package is loaded
     epub.EpubWriter(raw, package, options).write()
     return repack(raw.getvalue(), config.language, when)
 
@@ -241,7 +264,7 @@ def _ncx_link(entry: NavEntry, uid: str) -> object:
     )
 
 
-def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
+def _accessibility_metadata(package: epub.EpubBook, book: Book, page_list: bool) -> None:
     features = [
         "structuralNavigation",
         "tableOfContents",
@@ -249,19 +272,16 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book) -> None:
         "displayTransformability",
         "alternativeText",
     ]
+    if page_list:
+        features += ["pageBreakMarkers", "pageNavigation"]
+    say = Messages(book.language)
+    summary = say("epub.accessibility_summary") + (say("epub.accessibility_pages") if page_list else "")
     meta = [
         ("schema:accessMode", "textual"),
         ("schema:accessModeSufficient", "textual"),
         *(("schema:accessibilityFeature", f) for f in features),
         ("schema:accessibilityHazard", "none"),
-        (
-            "schema:accessibilitySummary",
-            "This book is text with headings, lists and tables marked up for structure, "
-            "a table of contents and landmarks. Warning signs are in labelled notices that "
-            "say their urgency in words; their icons are decoration. The only picture is the "
-            "cover, which repeats the title page and has a text description. Text can be "
-            "resized and restyled.",
-        ),
+        ("schema:accessibilitySummary", summary),
     ]
     for prop, value in meta:
         package.add_metadata(None, "meta", value, {"property": prop})

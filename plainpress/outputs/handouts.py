@@ -19,7 +19,7 @@ from ..bibliography import format_entries
 from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import convert, policy_for
-from ..messages import Messages
+from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile
 from ..pdfrender import PdfResult, render_pdf
 from ..printcss import css_string, page_of_content, print_stylesheets
@@ -47,8 +47,9 @@ class HandoutView:
     disclaimer: str
 
 
-def short_date(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
+def short_date(value: dt.date, language: str = "en") -> str:
+    """A date in handout stamps and the index, in the book's language (babel): 2 Jan 2026, 2 ene 2026."""
+    return Messages(language).short_date(value)
 
 
 def stamp(book: Book, article: Article, say: Messages) -> str:
@@ -56,8 +57,8 @@ def stamp(book: Book, article: Article, say: Messages) -> str:
     if meta.reviewed and meta.next_review:
         return say(
             "handout.stamp",
-            reviewed=short_date(meta.reviewed),
-            next_review=short_date(meta.next_review),
+            reviewed=say.short_date(meta.reviewed),
+            next_review=say.short_date(meta.next_review),
             edition=book.config.edition,
         )
     return say("handout.draft", edition=book.config.edition)
@@ -146,7 +147,8 @@ def render_handout(
 
 def all_entries(book: Book) -> dict[str, str]:
     keys = book.cited_keys
-    return dict(zip(keys, format_entries([book.references[k] for k in keys], book.config.citation_style), strict=True))
+    refs = [book.references[k] for k in keys]
+    return dict(zip(keys, format_entries(refs, book.config.citation_style, csl_locale(book.language)), strict=True))
 
 
 def render_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[list[Output], list[Finding]]:
@@ -184,8 +186,8 @@ def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAU
     rows = [
         {
             "title": a.title,
-            "reviewed": short_date(a.meta.reviewed) if a.meta.reviewed else "\u2014",
-            "next_review": short_date(a.meta.next_review) if a.meta.next_review else "\u2014",
+            "reviewed": say.short_date(a.meta.reviewed) if a.meta.reviewed else "\u2014",
+            "next_review": say.short_date(a.meta.next_review) if a.meta.next_review else "\u2014",
             "files": [Path(handout_path(profile, a, paper, size)).name for size in SIZES],
         }
         for a in book.articles

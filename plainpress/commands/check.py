@@ -1,0 +1,118 @@
+"""``check``: every check of a build, and nothing rendered: gather, analyse, check, then report.
+
+The findings are the ones ``build`` stops on (one policy: an error always fails, a warning only
+under ``--strict``). They are printed grouped by file (or as JSON), and written with each article's
+reading level and review dates to ``reports/check.html``, a page that opens without a server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from itertools import groupby
+from pathlib import Path
+
+from ..analyse import analyse
+from ..check import review, stopping
+from ..checks import today as clock_today
+from ..checks.report import write_report
+from ..errors import Finding, Location, Problems, Severity, SourceError
+from ..gather import gather
+from ..model import Book
+from .build import add_book_options
+
+DEFAULT_REPORT = Path("reports") / "check.html"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, found {text!r}") from None
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="run every check of a build without rendering anything, and write reports/check.html",
+        description="Check the book as a build would (sources, citations, links, glossary, structure, red flags, "
+        "reading level, review dates) without rendering any output. Exit code 0 when there are no errors "
+        "(and, with --strict, no warnings), 1 otherwise.",
+    )
+    add_book_options(parser, out=False)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the findings")
+    parser.add_argument(
+        "--today", type=_date, default=None, help="the date the review dates are checked against (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULT_REPORT,
+        help=f"where to write the report page (default: {DEFAULT_REPORT})",
+    )
+
+
+def check(book_dir: Path, today: dt.date | None = None) -> tuple[Book | None, list[Finding]]:
+    """The book (None when its sources cannot be read) and every finding, in file and line order."""
+    try:
+        book = analyse(gather(book_dir))
+    except Problems as problems:
+        return None, sorted(problems.findings, key=_order)
+    except SourceError as error:
+        return None, [error.finding()]
+    return book, review(book, today)
+
+
+def _order(finding: Finding) -> tuple[str, int, str]:
+    return str(finding.location.path), finding.location.line or 0, finding.code
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
+    today = args.today or clock_today()
+    book, findings = check(args.book, today)
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        print_grouped(findings, quiet=args.quiet)
+    report = _report_path(args.report)
+    write_report(report, args.book, book, findings, today)
+    failing = stopping(findings, args.strict)
+    if not args.quiet or failing:
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        files = len({str(f.location.path) for f in findings})
+        articles = f"{len(book.articles)} articles, " if book else ""
+        verdict = "failed" if failing else "passed"
+        print(
+            f"check {verdict}: {errors} errors, {warnings} warnings in {files} files "
+            f"({articles}{time.monotonic() - start:.1f} s); report: {Location(report)}",
+            file=sys.stderr,
+        )
+    return 1 if failing else 0
+
+
+def print_grouped(findings: list[Finding], quiet: bool = False) -> None:
+    """Findings grouped by file, each as ``  line: severity CODE: message [text] (hint: …)``."""
+    for path, group in groupby(findings, key=lambda f: str(Location(f.location.path))):
+        print(path)
+        for finding in group:
+            if quiet and finding.severity is Severity.INFO:
+                continue
+            line = f"{finding.location.line}: " if finding.location.line else ""
+            out = f"  {line}{finding.severity.value} {finding.code}: {finding.message}"
+            out += f" [{finding.text}]" if finding.text else ""
+            out += f" (hint: {finding.hint})" if finding.hint else ""
+            print(out)
+
+
+def _report_path(report: Path) -> Path:
+    """The report's path; never inside ``dist/``, which a check must not touch."""
+    dist = Path("dist").resolve()
+    target = report.resolve()
+    if target == dist or dist in target.parents:
+        raise SourceError(Location(report), "the report cannot be written inside dist/; choose another --report")
+    return report

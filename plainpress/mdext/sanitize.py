@@ -1,0 +1,221 @@
+"""Safe HTML: the whole converted fragment is sanitised to an allow-list, then
+written back as XHTML.
+
+Python-Markdown passes raw HTML through, lets ``attr_list`` set any attribute
+and writes any link address. The last postprocessor (after raw HTML is back in
+the text) therefore hands the whole fragment to ``nh3`` (the ammonia
+sanitiser): only the elements and attributes of the allow-list stay, links
+keep only web, e-mail, phone and relative addresses, comments and the content
+of scripts and styles go. Images keep only a ``src`` the image extension wrote
+(an image written in raw HTML loses it, and then the element).
+
+``nh3`` writes HTML (``<br>``, ``&nbsp;``), which is not XHTML; the result is
+parsed with lxml's HTML parser and written again as XHTML the way Python-Markdown
+writes it (``<br />``, sorted attributes, empty elements closed), but with
+characters instead of named entities and every ``&`` escaped, so the EPUB's
+documents stay well-formed XML and clean input comes out as Python-Markdown
+alone would write it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+import nh3
+from lxml import etree as lxml_etree
+from markdown import Markdown
+from markdown.postprocessors import Postprocessor
+
+from .limits import LimitError, element_limit
+from .lines import LineFinder
+
+# HTML5 elements a health article may use; obsolete ones (center, font, tt, acronym) are not
+# valid in EPUB 3 and lose their tags (their text stays).
+TAGS = {
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+}
+# Removed together with everything inside them.
+CLEAN_CONTENT = {"script", "style", "iframe", "noscript", "template", "object", "embed", "svg", "math", "textarea"}
+GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "epub:type", "hidden"}
+ATTRIBUTES = {
+    "*": GLOBAL_ATTRIBUTES,
+    "a": GLOBAL_ATTRIBUTES | {"href", "hreflang"},
+    "img": GLOBAL_ATTRIBUTES | {"src", "alt", "width", "height"},
+    "ol": GLOBAL_ATTRIBUTES | {"start", "reversed", "type"},
+    "li": GLOBAL_ATTRIBUTES | {"value"},
+    "td": GLOBAL_ATTRIBUTES | {"colspan", "rowspan", "headers", "style"},
+    "th": GLOBAL_ATTRIBUTES | {"colspan", "rowspan", "headers", "scope", "abbr", "style"},
+    "col": GLOBAL_ATTRIBUTES | {"span"},
+    "colgroup": GLOBAL_ATTRIBUTES | {"span"},
+    "time": GLOBAL_ATTRIBUTES | {"datetime"},
+    "del": GLOBAL_ATTRIBUTES | {"datetime"},
+    "ins": GLOBAL_ATTRIBUTES | {"datetime"},
+}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+STYLE_PROPERTIES = {"text-align"}  # the tables extension aligns columns with it
+
+
+def sanitize(html: str, sources: set[str] | frozenset[str] = frozenset(), max_depth: int | None = None) -> str:
+    """The fragment with only the allow-list left, as XHTML; ``sources``: the image addresses to keep.
+    Raises :class:`LimitError` when elements nest deeper than ``max_depth`` (raw HTML inside raw HTML)."""
+    if not html.strip():
+        return html
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and value not in sources:
+            return None
+        return value
+
+    clean = nh3.clean(
+        html,
+        tags=TAGS,
+        clean_content_tags=CLEAN_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=keep,
+        strip_comments=True,
+        link_rel=None,
+        generic_attribute_prefixes={"aria-"},
+        url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
+    )
+    return to_xhtml(clean, max_depth)
+
+
+def to_xhtml(html: str, max_depth: int | None = None) -> str:
+    """An HTML fragment (already sanitised) written as XHTML, the way Python-Markdown writes it
+    (attributes sorted, ``<br />``, empty elements closed) but with every ``&`` escaped: only
+    XML's own five entities exist in an EPUB."""
+    html = _NOT_XML.sub("", html)  # the sources refuse them (E002); never let one break the XHTML
+    if not html.strip():
+        return html
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+    holder = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    return _write(holder, max_depth)
+
+
+def _write(holder: lxml_etree._Element, max_depth: int | None) -> str:
+    """The children of ``holder`` as XHTML text (iteratively), refusing a tree deeper than ``max_depth``."""
+    out: list[str] = [_text(holder.text)]
+    # (element, depth, closing): an element is visited twice, to open it and to close it.
+    stack: list[tuple[lxml_etree._Element, int, bool]] = [(child, 1, False) for child in reversed(holder)]
+    while stack:
+        element, depth, closing = stack.pop()
+        if closing:
+            out.append(f"</{element.tag}>{_text(element.tail)}")
+            continue
+        if not isinstance(element.tag, str) or (element.tag == "img" and not element.get("src")):
+            out.append(_text(element.tail))  # a comment left by the parser; an image with no accepted source
+            continue
+        if max_depth is not None and depth > max_depth:
+            raise _too_deep(element, depth, max_depth)
+        attributes = "".join(f' {name}="{_attribute(str(value))}"' for name, value in sorted(element.attrib.items()))
+        if element.tag in VOID:
+            out.append(f"<{element.tag}{attributes} />{_text(element.tail)}")
+            continue
+        out.append(f"<{element.tag}{attributes}>{_text(element.text)}")
+        stack.append((element, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(element))
+    return "".join(out)
+
+
+def _text(text: str | None) -> str:
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;")
+
+
+def _too_deep(element: lxml_etree._Element, depth: int, limit: int) -> LimitError:
+    return LimitError(
+        None,
+        f"HTML elements nested {depth} deep; the limit is {limit} (twice limits.nesting in book.yaml, and 10)",
+        text=" ".join("".join(element.itertext()).split())[:40],  # for the caller to find the line
+    )
+
+
+class _Sanitize(Postprocessor):
+    def __init__(self, md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str) -> None:
+        super().__init__(md)
+        self.sources, self.nesting, self.source = sources, nesting, source
+
+    def run(self, text: str) -> str:
+        try:
+            return sanitize(text, self.sources(), element_limit(self.nesting))
+        except LimitError as error:
+            error.line = LineFinder(self.source).line_of(error.text) if error.text else None
+            raise
+
+
+def register(md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str) -> None:
+    # The very last step: after raw HTML is back (30) and ampersands are restored (20).
+    md.postprocessors.register(_Sanitize(md, sources, nesting, source), "pp_sanitize", 1)
