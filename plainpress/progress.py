@@ -25,11 +25,8 @@ LIVE_AFTER = 1.0  # seconds: quicker builds never show the live line
 
 
 class Clock:
-    """Times the outputs of a build: :meth:`lap` is the time since the last lap, as text.
-
-    Outputs rendered as a batch (the handouts, the cards) share the batch's time:
-    ``lap(count)`` gives their average, marked ``~``.
-    """
+    """Times the outputs of a build: :meth:`lap` is the time since the last lap, as text
+    (``lap(count)`` gives the average of ``count`` outputs made together, marked ``~``)."""
 
     def __init__(self) -> None:
         self.last = time.monotonic()

@@ -148,8 +148,9 @@ def read_text(path: Path, limit: int | None = None) -> str:
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; errors name the file and the line (offset by ``first_line``)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # it reads the text at once: a character YAML refuses stops it here
         node = loader.get_single_node()
         _check_size(node, path, first_line)  # before anything is built from it
         data = loader.construct_document(node) if node is not None else None
@@ -160,10 +161,15 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         line = (mark.line + first_line) if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
         raise SourceError(Location(path, line), f"YAML syntax error: {problem}", code="E003") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        problem = f"the character U+{exc.character:04X} is not allowed in YAML"
+        raise SourceError(Location(path, line), f"YAML error: {problem}", code="E003") from None
     except yaml.YAMLError as exc:
         raise SourceError(Location(path, first_line), f"YAML error: {exc}", code="E003") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data

@@ -57,15 +57,13 @@ def build(
             pass
         else:
             _book_outputs(book, stage, layouts, progress)
-        clock = Clock()
-        handouts, late = render_handouts(book, layouts)  # handouts and their indexes
-        batches = [(handouts, clock.lap(len(handouts)))]
-        cards = render_cards(book, layouts)  # and the pocket cards
-        batches.append((cards, clock.lap(len(cards))))
-        for batch, each in batches:
-            for output in batch:
-                stage.add(output)
-                progress(f"{output.path} ({pages(output.pages)}, {each})")
+
+        def done(output: Output, seconds: float) -> None:
+            stage.add(output)
+            progress(f"{output.path} ({pages(output.pages)}, {seconds:.1f} s)")
+
+        _, late = render_handouts(book, layouts, done)  # handouts and their indexes
+        render_cards(book, layouts, done)  # and the pocket cards
         findings += late
         if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
             raise Problems(findings)

@@ -4,6 +4,8 @@ for each paper size. A card that does not fit on one page fails the build."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,13 +133,17 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
     )
 
 
-def render_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> list[Output]:
+def render_cards(
+    book: Book, layouts: Path = DEFAULT_LAYOUTS, done: Callable[[Output, float], None] = lambda output, seconds: None
+) -> list[Output]:
+    """Every card of every profile; ``done`` hears of each as it is finished, with its time."""
     outputs = []
     if not book.red_flags:
         return outputs
     for profile in book.profiles:
         variants = ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]
         for variant in variants:
+            started = time.monotonic()
             result = render_card(book, profile, variant, layouts)
             path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
             extra: dict[str, object] = {"profile": profile.slug}
@@ -145,4 +151,5 @@ def render_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> list[Output]:
                 extra["paper"] = variant.removeprefix("sheet-")
                 extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
             outputs.append(Output("card", f"{profile.slug}-{variant}", path, result.data, result.pages, extra))
+            done(outputs[-1], time.monotonic() - started)
     return outputs

@@ -10,6 +10,8 @@ with the clinic's name and phone, "Page N of M" and the version stamp.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,10 +153,21 @@ def all_entries(book: Book) -> dict[str, str]:
     return dict(zip(keys, format_entries(refs, book.config.citation_style, csl_locale(book.language)), strict=True))
 
 
-def render_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[list[Output], list[Finding]]:
+def render_handouts(
+    book: Book, layouts: Path = DEFAULT_LAYOUTS, done: Callable[[Output, float], None] = lambda output, seconds: None
+) -> tuple[list[Output], list[Finding]]:
+    """Every handout and index; ``done`` hears of each as it is finished, with its time."""
     outputs: list[Output] = []
     findings: list[Finding] = []
     entries = all_entries(book)
+    started = time.monotonic()
+
+    def finished(output: Output) -> None:
+        nonlocal started
+        outputs.append(output)
+        done(output, time.monotonic() - started)
+        started = time.monotonic()
+
     for profile in book.profiles:
         for paper in profile.papers:
             for article in book.articles:
@@ -162,7 +175,7 @@ def render_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[list[O
                     result = render_handout(book, article, profile, paper, size, entries, layouts)
                     path = handout_path(profile, article, paper, size)
                     extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
-                    outputs.append(
+                    finished(
                         Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
                     )
                     if size == "standard" and result.pages > MAX_STANDARD_PAGES:
@@ -177,7 +190,7 @@ def render_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[list[O
                                 "shorten the article or split it in two",
                             )
                         )
-            outputs.append(render_index(book, profile, paper, layouts))
+            finished(render_index(book, profile, paper, layouts))
     return outputs, findings
 
 
