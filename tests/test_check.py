@@ -23,7 +23,7 @@ from plainpress.mdext.xrefs import XrefPolicy
 from plainpress.model import Article, ArticleMeta
 from plainpress.readability import grade_of_fernandez_huerta, measure, split_sentences, syllables
 
-from .helpers import FIXTURES, ROOT, SAMPLE_BOOK
+from .helpers import CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT, SAMPLE_BOOK
 
 DEFECTS = FIXTURES / "defects"
 TODAY = "2027-03-01"
@@ -260,16 +260,6 @@ def test_plain_prose_is_not_a_title():
 
 # --- the report page ------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.mark.timeout(180)
 def test_report_opens_in_headless_chromium_without_console_errors(capsys, tmp_path):
@@ -283,7 +273,7 @@ def test_report_opens_in_headless_chromium_without_console_errors(capsys, tmp_pa
         assert text in html
     problems: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)

@@ -26,18 +26,8 @@ from plainpress.gather import gather
 from plainpress.outputs.epub import documents
 from plainpress.templates import DEFAULT_LAYOUTS
 
-from .helpers import FIXTURES, ROOT
+from .helpers import CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 UPDATE_WITHIN = 5.0  # seconds from saving a file to seeing it in the open page
 CHAPTER = "/book/text/ch01-first-steps.xhtml"
 
