@@ -94,8 +94,10 @@ def local_target(url: str, base: Path) -> Path | Refusal:
         return Path(unquote(parts.path))
     if scheme:
         return Refusal(REMOTE, f"{url!r} is a {scheme}: address, not a file of the book")
+    if re.match(r"^[A-Za-z]:[\\/]", url):
+        return Refusal(OUTSIDE, f"{url!r} is a path on a Windows drive; write a path relative to the article")
     path = unquote(urlsplit(url).path) if ("%" in url or "?" in url or "#" in url) else url
-    return Path(path) if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path) else base / path
+    return Path(path) if os.path.isabs(path) else base / path
 
 
 def judge_file(url: str, base: Path, roots: list[Path], what: str = "the file") -> Path | Refusal:

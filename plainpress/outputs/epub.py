@@ -275,7 +275,8 @@ def _accessibility_metadata(package: epub.EpubBook, book: Book, page_list: bool)
     if page_list:
         features += ["pageBreakMarkers", "pageNavigation"]
     say = Messages(book.language)
-    summary = say("epub.accessibility_summary") + (say("epub.accessibility_pages") if page_list else "")
+    pictures = say("epub.accessibility_images") if book.images else say("epub.accessibility_cover")
+    summary = say("epub.accessibility_summary") + pictures + (say("epub.accessibility_pages") if page_list else "")
     meta = [
         ("schema:accessMode", "textual"),
         ("schema:accessModeSufficient", "textual"),
