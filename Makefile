@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages the tests need (installed with apt-get when run as root).
 TEST_DEBS := poppler-utils chromium
 
-.PHONY: book test lint format clean debian-packages node-packages
+.PHONY: book test lint format clean debian-packages node-packages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 book: $(VENV)/.installed
@@ -47,3 +51,7 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf dist .dist-builds .dist.lock reports .pytest_cache
+
+# The benchmark (benchmarks/README.md): not part of make test; about half an hour on 2 cores.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py

@@ -14,7 +14,6 @@ import sys
 from types import ModuleType
 
 from .errors import PlainpressError
-from .pdfrender import ResourceRefused
 
 # Command name -> module in plainpress.commands, in the order --help lists them.
 COMMANDS = {
@@ -27,9 +26,13 @@ COMMANDS = {
 }
 
 
-def _modules() -> dict[str, ModuleType]:
+def _modules(names: list[str] | None = None) -> dict[str, ModuleType]:
+    """The command modules (only those named: a command imports what it needs, and ``build`` with nothing
+    to do answers before the renderer is even loaded)."""
     found = {}
     for name, module in COMMANDS.items():
+        if names is not None and name not in names:
+            continue
         try:
             found[name] = importlib.import_module(f"plainpress.commands.{module}")
         except ModuleNotFoundError as error:
@@ -50,10 +53,12 @@ def _parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    modules = _modules()
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if not args_in or (args_in[0] not in modules and args_in[0] not in ("-h", "--help")):
+    if not args_in or (args_in[0] not in COMMANDS and args_in[0] not in ("-h", "--help")):
         args_in.insert(0, "build")
+    modules = _modules([args_in[0]] if args_in[0] in COMMANDS else None)
+    if args_in[0] in COMMANDS and args_in[0] not in modules:  # a command whose module is not installed
+        modules = _modules()
     args = _parser(modules).parse_args(args_in)
     try:
         return int(modules[args.command].run(args))
@@ -64,9 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         unchanged = f"; nothing in {out} was changed" if out else ""
         print(f"{args.command} failed: {_count(error.messages())}{unchanged}", file=sys.stderr)
         return error.exit_code
-    except ResourceRefused as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
@@ -74,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print("output closed by its reader; stopped, nothing was changed", file=sys.stderr)
         return 1
+    except BaseException as error:
+        # WeasyPrint's fatal fetch error is a BaseException; caught by name, so that commands which never
+        # render need not load the renderer.
+        if type(error).__name__ != "ResourceRefused":
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 3
 
 
 def _count(messages: list[str]) -> str:

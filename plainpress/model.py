@@ -166,6 +166,13 @@ class Profile:
     out_of_hours: str = field(default="", metadata=doc("Phone number when the clinic is closed"))
     logo: str = field(default="", metadata=doc("Logo file (SVG or PNG) in the profiles folder"))
     logo_alt: str = field(default="", metadata=doc("Text alternative of the logo (required with a logo)"))
+    sizes: list[Literal["standard", "large-print"]] = field(
+        default_factory=lambda: ["standard", "large-print"],
+        metadata=doc(
+            "Print sizes of this clinic's handouts: standard, large-print or both (the default)",
+            check=lambda sizes: None if sizes and len(set(sizes)) == len(sizes) else "expected one or both sizes, once",
+        ),
+    )
     slug: str = field(default="", init=False)
     papers: tuple[str, ...] = field(default=(), init=False)
     source_line: int = 0
@@ -351,3 +358,24 @@ class Output:
     data: bytes
     pages: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------
+# A build: how it renders, and what it made.
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    jobs: int = 1  # PDFs laid out at once (worker processes when more than 1)
+    scheduler: str | None = None  # a Dask scheduler's address: lay out on that cluster instead
+    cache: Path | None = None  # the cache folder, or None to lay out everything
+    only: str | None = None  # "epub", "book" or "handouts": build only those outputs
+    dump_html: Path | None = None  # write every HTML document handed to the renderer here
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Output]
+    findings: list[Finding]
+    laid_out: list[str] = field(default_factory=list)  # PDFs laid out by this build, not taken from the cache
+    unchanged: bool = False  # nothing changed since the last build: the output folder was left as it was

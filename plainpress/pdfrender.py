@@ -1,13 +1,18 @@
 """The one way every PDF is rendered: WeasyPrint's PDF/UA-1 variant, resources
 only from allowed folders, then a pikepdf pass that makes the file reproducible.
 
-Outputs (book PDF, handouts, cards) give HTML and get bytes back.
+Outputs (book PDF, handouts, cards) describe a render as a :class:`PdfJob`
+(HTML, stylesheets, allowed folders): a pure input that :func:`render_job`
+turns into bytes, in this process or in a worker (see ``plainpress.render``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import mimetypes
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,7 +25,8 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import RenderError
+from .errors import Finding, RenderError
+from .model import Output
 
 
 class ResourceRefused(FatalURLFetchingError):
@@ -33,6 +39,7 @@ class GuardedFetcher(URLFetcher):
 
     roots: list[Path]
     refused: list[str] = field(default_factory=list)
+    served: dict[str, str] = field(default_factory=dict)  # file path -> sha256 of what was served
 
     def __post_init__(self) -> None:
         super().__init__(allowed_protocols=("file", "data"))
@@ -47,7 +54,9 @@ class GuardedFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+                data = path.read_bytes()
+                self.served[str(path)] = hashlib.sha256(data).hexdigest()
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(url)
         raise ResourceRefused(f"resource refused: {url}")
 
@@ -61,6 +70,39 @@ class PdfResult:
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # id -> page number (from 1)
     page_starts: list[PageStart] = field(default_factory=list)
+    resources: dict[str, str] = field(default_factory=dict)  # every file it loaded -> its sha256
+    seconds: float = 0.0  # how long it took to lay out and write
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything one PDF is made from; rendering it is a pure function of these fields."""
+
+    html: str
+    base_url: Path
+    stylesheets: tuple[str, ...]
+    roots: tuple[Path, ...]
+    title: str
+    page_starts: bool = False  # read where each page begins (the book PDF's page list needs it)
+
+    def digest(self) -> str:
+        """A hash of the job's own text; the files it loads are checked by the cache separately."""
+        h = hashlib.sha256()
+        for part in (self.html, str(self.base_url), *self.stylesheets, *map(str, self.roots), self.title):
+            h.update(part.encode())
+            h.update(b"\0")
+        h.update(b"starts" if self.page_starts else b"")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One PDF output to make: its job, and what to do with the result (checks that need the
+    layout, and the :class:`Output` to write). ``finish`` runs in the main process."""
+
+    path: str
+    job: PdfJob
+    finish: Callable[[PdfResult], tuple[Output, list[Finding]]]
 
 
 @dataclass(frozen=True)
@@ -102,21 +144,30 @@ def _page_starts(document: Document) -> list[PageStart]:
 
 
 def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Path], title: str) -> PdfResult:
-    fetcher = GuardedFetcher(roots=[*roots, base_url])
+    return render_job(PdfJob(html, base_url, tuple(stylesheets), tuple(roots), title, page_starts=True))
+
+
+def render_job(job: PdfJob) -> PdfResult:
+    """Lay out and write one PDF. Safe to run in a worker process: it reads only the job."""
+    started = time.monotonic()
+    fetcher = GuardedFetcher(roots=[*job.roots, job.base_url])
     fonts = FontConfiguration()
-    base = str(base_url) + "/"
+    base = str(job.base_url) + "/"
     try:
-        css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in stylesheets]
-        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in job.stylesheets]
+        document = HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(
             stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1"
         )
         raw = document.write_pdf(pdf_variant="pdf/ua-1")
     except ResourceRefused:
         pass
     if fetcher.refused:
-        raise RenderError(f"{title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}")
+        raise RenderError(f"{job.title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}")
     anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
-    return PdfResult(_finish(raw), len(document.pages), anchors, _page_starts(document))
+    starts = _page_starts(document) if job.page_starts else []
+    data = _finish(raw)
+    served = dict(sorted(fetcher.served.items()))
+    return PdfResult(data, len(document.pages), anchors, starts, served, time.monotonic() - started)
 
 
 def _finish(raw: bytes) -> bytes:

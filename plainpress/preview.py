@@ -33,7 +33,7 @@ from .model import Book, Profile
 from .outputs import epub
 from .outputs.book_pdf import render_book_pdf
 from .outputs.cards import render_card
-from .outputs.handouts import MAX_STANDARD_PAGES, SIZES, all_entries, handout_path, render_handout, render_index
+from .outputs.handouts import MAX_STANDARD_PAGES, all_entries, handout_path, render_handout, render_index
 from .templates import DEFAULT_LAYOUTS
 
 MEDIA = {
@@ -259,7 +259,7 @@ def _profile_entries(book: Book, profile: Profile) -> list[PdfEntry]:
     out = []
     for paper in profile.papers:
         for article in book.articles:
-            for size in SIZES:
+            for size in profile.sizes:
                 path = handout_path(profile, article, paper, size)
                 label = f"{article.title} ({paper}, {size})"
                 out.append(PdfEntry(path, label, "handout", profile.slug, article.slug, paper, size))
@@ -318,7 +318,7 @@ def index_page(preview: Preview) -> bytes:
     for profile in book.profiles:
         parts.append(f"<h2>Handouts and cards: {e(profile.name)} (profile <code>{e(profile.slug)}</code>)</h2>")
         entries = [p for p in snap.pdfs.values() if p.profile == profile.slug]
-        columns = [(paper, size) for paper in profile.papers for size in SIZES]
+        columns = [(paper, size) for paper in profile.papers for size in profile.sizes]
         head = "".join(f"<th scope='col'>{e(paper)}, {e(size)}</th>" for paper, size in columns)
         parts.append(f"<table>\n<tr><th scope='col'>Article</th>{head}</tr>")
         for article in book.articles:

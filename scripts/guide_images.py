@@ -108,8 +108,9 @@ def write_small_png(data: bytes, target: Path) -> None:
 
 
 def pdf_pictures(book: Path, dist: Path, images: Path) -> list[Path]:
-    from plainpress.commands.build import book_stem, build
+    from plainpress.commands.build import build
     from plainpress.gather import load_config
+    from plainpress.outputs.book_pdf import book_stem
 
     build(book, dist)
     stem = book_stem(load_config(book).title)

@@ -90,7 +90,9 @@ def test_a_build_in_ci_prints_each_output_with_its_time(tmp_path: Path) -> None:
     assert len(wrote) == len(list((tmp_path / "dist").rglob("*.pdf"))) + 1  # every PDF, and the EPUB
     for line in wrote:
         assert re.search(r"\((\d+ pages?, )?~?\d+\.\d s\)$", line), line
-    assert re.fullmatch(r"built \d+ outputs into .*/ in \d+\.\d s", lines[-1])
+    assert re.fullmatch(
+        r"built \d+ outputs into .*/ in \d+\.\d s \(\d+ PDFs laid out, 0 unchanged from the cache\)", lines[-1]
+    )
     quiet = subprocess.run(
         [sys.executable, "build.py", "--book", str(FIXTURES / "mini"), "--out", str(tmp_path / "dist"), "--quiet"],
         cwd=ROOT,

@@ -219,7 +219,9 @@ def test_the_pdf_fetcher_refuses_what_an_svg_logo_loads_and_the_build_fails(tmp_
     assert "clinic.yaml:1: error I001: logo 'logo.svg'" in capsys.readouterr().err
     # Without it (a logo changed after the check, a path it did not foresee), the fetcher is the guard.
     monkeypatch.setattr(plainpress.profiles, "svg_problems", lambda *args: [])
-    code = _watch(book, out, secret, lambda: main(["build", "--book", str(book), "--out", str(out), "--quiet"]))
+    # --jobs 1: every read happens in this process, where it is recorded.
+    args = ["build", "--book", str(book), "--out", str(out), "--quiet", "--jobs", "1"]
+    code = _watch(book, out, secret, lambda: main(args))
     err = capsys.readouterr().err
     assert code is None  # main() returned: the CLI caught the error and turned it into a message
     assert "refused to load resources from outside the book" in err and "secret/s.png" in err

@@ -4,40 +4,17 @@ into a new folder and switch ``dist`` to it in one step."""
 from __future__ import annotations
 
 import argparse
-import json
-import re
+import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..analyse import analyse
-from ..check import enforce, stopping
-from ..errors import Finding, Problems
-from ..fonts import font_roots
-from ..gather import gather
-from ..model import Book, Output
-from ..outputs.book_pdf import render_book_pdf
-from ..outputs.cards import render_cards
-from ..outputs.epub import render_epub
-from ..outputs.handouts import render_handouts
-from ..progress import Clock, Reporter, pages
-from ..publish import Staging, lock, staging
-from ..resources import check_layouts
+from ..model import BuildResult, RenderOptions
+from ..progress import Reporter
+from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
 from ..templates import DEFAULT_LAYOUTS
 
-BOOK_KINDS = ("epub", "pdf")
-
-
-@dataclass
-class BuildResult:
-    outputs: list[Output]
-    findings: list[Finding]
-
-
-def book_stem(title: str) -> str:
-    """The file name of the book's outputs, from its title."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "book"
+ONLY = ("epub", "book", "handouts")  # --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards
 
 
 def build(
@@ -47,56 +24,30 @@ def build(
     layouts: Path = DEFAULT_LAYOUTS,
     progress: Callable[[str], None] = lambda line: None,
     handouts_only: bool = False,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    use_cache: bool = False,
+    only: str | None = None,
+    dump_html: Path | None = None,
 ) -> BuildResult:
-    book = gather(book_dir)  # 1. every source into typed models
-    analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
-    findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
-    check_layouts(layouts, [layouts, book.root, *font_roots()])  # their CSS loads nothing from elsewhere
-    with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
-        if handouts_only and _carry_over(out, stage, progress):
-            pass
-        else:
-            _book_outputs(book, stage, layouts, progress)
+    """Build the book; with ``use_cache``, PDFs whose inputs did not change are reused, and a build whose
+    inputs did not change at all returns at once (``unchanged``), leaving the output folder as it is."""
+    cache_dir = cache_folder(out)
+    key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": str(layouts.resolve())}
+    digest = inputs_digest(book_dir, layouts, key) if use_cache and dump_html is None else None
+    if digest:
+        known = load_stamp(cache_dir, digest, out)
+        if known is not None:
+            return BuildResult([], known, unchanged=True)  # 0. nothing changed since the last build
+        forget_stamp(cache_dir)  # a build stopped from here on must not look finished
+    from ..pipeline import run_stages  # the stages load the renderer: only when there is work to do
 
-        def done(output: Output, seconds: float) -> None:
-            stage.add(output)
-            progress(f"{output.path} ({pages(output.pages)}, {seconds:.1f} s)")
-
-        _, late = render_handouts(book, layouts, done)  # handouts and their indexes
-        render_cards(book, layouts, done)  # and the pocket cards
-        findings += late
-        if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
-            raise Problems(findings)
-        outputs = list(stage.outputs)
-    return BuildResult(outputs, findings)
-
-
-def _book_outputs(book: Book, stage: Staging, layouts: Path, progress: Callable[[str], None]) -> None:
-    stem = book_stem(book.config.title)
-    clock = Clock()
-    pdf = render_book_pdf(book, layouts)  # first: its layout gives the EPUB its page list
-    stage.add(Output("pdf", f"book-{book.config.paper}", f"{stem}.pdf", pdf.data, pages=pdf.pages))
-    progress(f"{stem}.pdf ({pages(pdf.pages)}, {clock.lap()})")
-    stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, pdf.page_starts)))
-    progress(f"{stem}.epub ({clock.lap()})")
-
-
-def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:
-    """Copy the EPUB and book PDF of the current ``dist`` unchanged; False when there are none."""
-    manifest = out / "manifest.json"
-    if not manifest.is_file():
-        return False
-    entries = [e for e in json.loads(manifest.read_text())["outputs"] if e["kind"] in BOOK_KINDS]
-    if not entries or not all((out / e["path"]).is_file() for e in entries):
-        return False
-    for entry in entries:
-        stage.add(
-            Output(
-                entry["kind"], entry["variant"], entry["path"], (out / entry["path"]).read_bytes(), entry.get("pages")
-            )
-        )
-        progress(f"{entry['path']} (carried over)")
-    return True
+    options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, only, dump_html)
+    result = run_stages(book_dir, out, strict, layouts, progress, handouts_only, options)
+    if digest:
+        save_stamp(cache_dir, digest, out, result.findings)
+    return result
 
 
 def add_book_options(parser: argparse.ArgumentParser, out: bool = True) -> None:
@@ -111,23 +62,87 @@ def add_book_options(parser: argparse.ArgumentParser, out: bool = True) -> None:
     parser.add_argument("--quiet", action="store_true", help="print only problems")
 
 
+def add_render_options(parser: argparse.ArgumentParser) -> None:
+    """How PDFs are laid out: in parallel, on a cluster, from the cache."""
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        metavar="N",
+        help=f"lay out N PDFs at once in worker processes (default: the number of cores, {default_jobs()})",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="lay out PDFs on a Dask cluster, e.g. tcp://host:8786 (needs the cluster extra)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        help=f"lay out every PDF again instead of reusing unchanged ones from {CACHE_DIR}/",
+    )
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return int(text)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "build",
         help="build every output into the output folder (the default command)",
         description="Read the book, check it, and build the EPUB, the book PDF, the handouts, their indexes, "
         "the red-flag cards and dist/manifest.json. The previous output folder stays as it was unless the "
-        "whole build succeeds.",
+        "whole build succeeds. PDFs whose sources did not change are reused from the cache.",
     )
     add_book_options(parser)
+    add_render_options(parser)
+    parser.add_argument(
+        "--only",
+        choices=ONLY,
+        help="build only some outputs: epub (without the page list, which needs the book PDF), "
+        "book (the book PDF and the EPUB), handouts (handouts, their indexes and the cards)",
+    )
+    parser.add_argument(
+        "--dump-html",
+        type=Path,
+        metavar="DIR",
+        help="also write every HTML document and stylesheet handed to the PDF renderer into DIR (for debugging "
+        "and the benchmark)",
+    )
 
 
 def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
     with Reporter(quiet=args.quiet) as say:  # one line per output with its time; live on a terminal
         result = build(
-            args.book, args.out, strict=args.strict, layouts=args.layouts, progress=say, handouts_only=handouts_only
+            args.book,
+            args.out,
+            strict=args.strict,
+            layouts=args.layouts,
+            progress=say,
+            handouts_only=handouts_only,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            use_cache=args.use_cache,
+            only=getattr(args, "only", None),
+            dump_html=getattr(args, "dump_html", None),
         )
     for finding in result.findings:
         print(finding, file=sys.stderr)
-    say.finish(f"built {len(result.outputs)} outputs into {args.out}/ in {say.elapsed():.1f} s")
+    if result.unchanged:
+        say.finish(f"nothing changed since the last build; {args.out}/ is up to date ({say.elapsed():.2f} s)")
+    else:
+        built = f"built {len(result.outputs)} outputs into {args.out}/ in {say.elapsed():.1f} s"
+        if args.use_cache:
+            reused = sum(o.path.endswith(".pdf") for o in result.outputs) - len(result.laid_out)
+            built += f" ({len(result.laid_out)} PDFs laid out, {reused} unchanged from the cache)"
+        say.finish(built)
     return 0

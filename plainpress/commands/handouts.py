@@ -16,6 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "current output folder are carried over unchanged into the new one.",
     )
     build.add_book_options(parser)
+    build.add_render_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:

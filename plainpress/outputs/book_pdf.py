@@ -4,15 +4,17 @@ use, colophon."""
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from pathlib import Path
 
 from ..bibliography import format_entries
-from ..errors import RenderError
+from ..errors import Finding, RenderError
 from ..fonts import font_roots
 from ..markup import chapter_anchor, convert, policy_for
 from ..messages import Messages, csl_locale
-from ..model import Book
-from ..pdfrender import PdfResult, render_pdf
+from ..model import Book, Output
+from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import page_of_content, print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, render
 from ..views import (
@@ -78,19 +80,34 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
 
 
 def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
-    html, card = book_html(book, layouts)
-    result = render_pdf(
-        html,
-        base_url=book.root,
-        stylesheets=[
-            *print_stylesheets(layouts, book.config.paper, Messages(book.language), "pdf/book.css"),
-            f"@page {{ @bottom-right {{ content: {page_of_content(Messages(book.language))}; }} }}",
-        ],
-        roots=[book.root, layouts, *font_roots()],
-        title=f"{book.config.title} (book PDF)",
-    )
-    check_card_fits(result, card, "the book PDF")
+    planned = plan_book_pdf(book, layouts)
+    result = render_job(planned.job)
+    planned.finish(result)  # fails when the red-flag card does not fit on its page
     return result
+
+
+def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
+    """The book PDF's job; its result also carries where each page begins, for the EPUB's page list."""
+    html, card = book_html(book, layouts)
+    say = Messages(book.language)
+    sheets = (
+        *print_stylesheets(layouts, book.config.paper, say, "pdf/book.css"),
+        f"@page {{ @bottom-right {{ content: {page_of_content(say)}; }} }}",
+    )
+    roots = (book.root, layouts, *font_roots())
+    job = PdfJob(html, book.root, sheets, roots, f"{book.config.title} (book PDF)", page_starts=True)
+    path = f"{book_stem(book.config.title)}.pdf"
+    return Planned(path, job, partial(_finish_book, book.config.paper, path, card))
+
+
+def _finish_book(paper: str, path: str, card: list[CardTier], result: PdfResult) -> tuple[Output, list[Finding]]:
+    check_card_fits(result, card, "the book PDF")
+    return Output("pdf", f"book-{paper}", path, result.data, pages=result.pages), []
+
+
+def book_stem(title: str) -> str:
+    """The file name of the book's outputs, from its title."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "book"
 
 
 def check_card_fits(result: PdfResult, card: list[CardTier], where: str) -> None:

@@ -4,16 +4,16 @@ for each paper size. A card that does not fit on one page fails the build."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from ..errors import RenderError
+from ..errors import Finding, RenderError
 from ..fonts import font_roots
 from ..messages import Messages
 from ..model import Book, Output, Profile
-from ..pdfrender import PdfResult, render_pdf
+from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, render
 from ..views import CardTier, build_time, card_view
@@ -87,6 +87,13 @@ def _tiers(book: Book, profile: Profile) -> list[CardTier]:
 
 def render_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
     """variant: 'standard', 'large-print', or 'sheet-<paper>'."""
+    planned = plan_card(book, profile, variant, layouts)
+    result = render_job(planned.job)
+    planned.finish(result)  # fails when the card does not fit on one page
+    return result
+
+
+def plan_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
     say = Messages(book.language)
     tiers = _tiers(book, profile)
     slots, marks = layout_sheet(variant.removeprefix("sheet-")) if variant.startswith("sheet-") else ([], [])
@@ -112,10 +119,21 @@ def render_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFA
         sheets += [render("card/large-print.css", layouts), "@page { size: A5; }"]
     else:
         sheets.append("@page { margin: 0; }")
-    result = render_pdf(html, book.root, sheets, [book.root, layouts, *font_roots()], title=title)
+    path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
+    job = PdfJob(html, book.root, tuple(sheets), (book.root, layouts, *font_roots()), title)
+    return Planned(path, job, partial(_finish_card, profile, variant, path, tiers))
+
+
+def _finish_card(
+    profile: Profile, variant: str, path: str, tiers: list[CardTier], result: PdfResult
+) -> tuple[Output, list[Finding]]:
     if result.pages != 1:
         _overflow(result, tiers, f"the {variant} red-flag card of {profile.slug}")
-    return result
+    extra: dict[str, object] = {"profile": profile.slug}
+    if variant.startswith("sheet-"):
+        extra["paper"] = variant.removeprefix("sheet-")
+        extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
+    return Output("card", f"{profile.slug}-{variant}", path, result.data, result.pages, extra), []
 
 
 def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
@@ -133,23 +151,10 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
     )
 
 
-def render_cards(
-    book: Book, layouts: Path = DEFAULT_LAYOUTS, done: Callable[[Output, float], None] = lambda output, seconds: None
-) -> list[Output]:
-    """Every card of every profile; ``done`` hears of each as it is finished, with its time."""
-    outputs = []
+def plan_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
+    """Every card of every profile (none when the book has no red flags)."""
     if not book.red_flags:
-        return outputs
+        return
     for profile in book.profiles:
-        variants = ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]
-        for variant in variants:
-            started = time.monotonic()
-            result = render_card(book, profile, variant, layouts)
-            path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
-            extra: dict[str, object] = {"profile": profile.slug}
-            if variant.startswith("sheet-"):
-                extra["paper"] = variant.removeprefix("sheet-")
-                extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
-            outputs.append(Output("card", f"{profile.slug}-{variant}", path, result.data, result.pages, extra))
-            done(outputs[-1], time.monotonic() - started)
-    return outputs
+        for variant in ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]:
+            yield plan_card(book, profile, variant, layouts)

@@ -10,9 +10,9 @@ with the clinic's name and phone, "Page N of M" and the version stamp.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import segno
@@ -23,7 +23,7 @@ from ..fonts import font_roots
 from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile
-from ..pdfrender import PdfResult, render_pdf
+from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import css_string, page_of_content, print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, render
 from ..views import BibItem, GlossaryItem, build_time, glossary_view
@@ -121,7 +121,7 @@ def footer_css(book: Book, article: Article, profile: Profile, say: Messages) ->
     )
 
 
-def render_handout(
+def handout_job(
     book: Book,
     article: Article,
     profile: Profile,
@@ -129,7 +129,7 @@ def render_handout(
     size: str,
     entries: dict[str, str],
     layouts: Path = DEFAULT_LAYOUTS,
-) -> PdfResult:
+) -> PdfJob:
     say = Messages(book.language)
     view = handout_view(book, article, profile, size, entries, layouts)
     html = render(
@@ -143,8 +143,20 @@ def render_handout(
     extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
     sheets = print_stylesheets(layouts, paper, say, *extra)
     sheets.append(footer_css(book, article, profile, say))
-    roots = [book.root, layouts, *font_roots()]
-    return render_pdf(html, book.root, sheets, roots, title=handout_path(profile, article, paper, size))
+    roots = (book.root, layouts, *font_roots())
+    return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
+
+
+def render_handout(
+    book: Book,
+    article: Article,
+    profile: Profile,
+    paper: str,
+    size: str,
+    entries: dict[str, str],
+    layouts: Path = DEFAULT_LAYOUTS,
+) -> PdfResult:
+    return render_job(handout_job(book, article, profile, paper, size, entries, layouts))
 
 
 def all_entries(book: Book) -> dict[str, str]:
@@ -153,55 +165,53 @@ def all_entries(book: Book) -> dict[str, str]:
     return dict(zip(keys, format_entries(refs, book.config.citation_style, csl_locale(book.language)), strict=True))
 
 
-def render_handouts(
-    book: Book, layouts: Path = DEFAULT_LAYOUTS, done: Callable[[Output, float], None] = lambda output, seconds: None
-) -> tuple[list[Output], list[Finding]]:
-    """Every handout and index; ``done`` hears of each as it is finished, with its time."""
-    outputs: list[Output] = []
-    findings: list[Finding] = []
+def plan_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
+    """Every handout and, per profile and paper, their index, one job at a time (made as they are asked for,
+    so that rendering can start before the last one is written)."""
     entries = all_entries(book)
-    started = time.monotonic()
-
-    def finished(output: Output) -> None:
-        nonlocal started
-        outputs.append(output)
-        done(output, time.monotonic() - started)
-        started = time.monotonic()
-
     for profile in book.profiles:
         for paper in profile.papers:
             for article in book.articles:
-                for size in SIZES:
-                    result = render_handout(book, article, profile, paper, size, entries, layouts)
+                for size in profile.sizes:
                     path = handout_path(profile, article, paper, size)
-                    extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
-                    finished(
-                        Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
-                    )
-                    if size == "standard" and result.pages > MAX_STANDARD_PAGES:
-                        findings.append(
-                            Finding(
-                                "H001",
-                                Severity.WARNING,
-                                article.location,
-                                f"the standard-print handout {path} runs to {result.pages} pages; "
-                                f"it should fit on two sheets ({MAX_STANDARD_PAGES} pages)",
-                                article.title,
-                                "shorten the article or split it in two",
-                            )
-                        )
-            finished(render_index(book, profile, paper, layouts))
-    return outputs, findings
+                    job = handout_job(book, article, profile, paper, size, entries, layouts)
+                    yield Planned(path, job, partial(_finish_handout, article, profile, paper, size))
+            yield plan_index(book, profile, paper, layouts)
+
+
+def _finish_handout(
+    article: Article, profile: Profile, paper: str, size: str, result: PdfResult
+) -> tuple[Output, list[Finding]]:
+    path = handout_path(profile, article, paper, size)
+    extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
+    output = Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
+    if size != "standard" or result.pages <= MAX_STANDARD_PAGES:
+        return output, []
+    too_long = Finding(
+        "H001",
+        Severity.WARNING,
+        article.location,
+        f"the standard-print handout {path} runs to {result.pages} pages; "
+        f"it should fit on two sheets ({MAX_STANDARD_PAGES} pages)",
+        article.title,
+        "shorten the article or split it in two",
+    )
+    return output, [too_long]
 
 
 def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Output:
+    planned = plan_index(book, profile, paper, layouts)
+    return planned.finish(render_job(planned.job))[0]
+
+
+def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
     say = Messages(book.language)
     rows = [
         {
             "title": a.title,
             "reviewed": say.short_date(a.meta.reviewed) if a.meta.reviewed else "\u2014",
             "next_review": say.short_date(a.meta.next_review) if a.meta.next_review else "\u2014",
-            "files": [Path(handout_path(profile, a, paper, size)).name for size in SIZES],
+            "files": [Path(handout_path(profile, a, paper, size)).name for size in profile.sizes],
         }
         for a in book.articles
     ]
@@ -223,13 +233,11 @@ def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAU
         f"@page {{ @bottom-left {{ content: {css_string(clinic)}; }}"
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
     )
-    result = render_pdf(html, book.root, sheets, [book.root, layouts, *font_roots()], title=f"index {profile.slug}")
     path = f"handouts/{profile.slug}/index-{paper}.pdf"
-    return Output(
-        "handout-index",
-        f"{profile.slug}-{paper}",
-        path,
-        result.data,
-        result.pages,
-        {"profile": profile.slug, "paper": paper},
-    )
+    job = PdfJob(html, book.root, tuple(sheets), (book.root, layouts, *font_roots()), f"index {profile.slug}")
+    return Planned(path, job, partial(_finish_index, profile, paper, path))
+
+
+def _finish_index(profile: Profile, paper: str, path: str, result: PdfResult) -> tuple[Output, list[Finding]]:
+    extra = {"profile": profile.slug, "paper": paper}
+    return Output("handout-index", f"{profile.slug}-{paper}", path, result.data, result.pages, extra), []

@@ -1,0 +1,110 @@
+"""The stages of a build, run when something changed: gather, analyse, check, then render the
+outputs into a new folder and switch the output folder to it in one step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from itertools import chain
+from pathlib import Path
+
+from .analyse import analyse
+from .cache import RenderCache
+from .check import enforce, stopping
+from .errors import Finding, Problems
+from .fonts import font_roots
+from .gather import gather
+from .model import Book, BuildResult, Output, RenderOptions
+from .outputs.book_pdf import book_stem, plan_book_pdf
+from .outputs.cards import plan_cards
+from .outputs.epub import render_epub
+from .outputs.handouts import plan_handouts
+from .pdfrender import Planned
+from .progress import Clock, pages
+from .publish import Staging, lock, staging
+from .render import Renderer
+from .resources import check_layouts
+
+BOOK_KINDS = ("epub", "pdf")
+
+
+def run_stages(
+    book_dir: Path,
+    out: Path,
+    strict: bool,
+    layouts: Path,
+    progress: Callable[[str], None],
+    handouts_only: bool,
+    options: RenderOptions,
+) -> BuildResult:
+    book = gather(book_dir)  # 1. every source into typed models
+    analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
+    findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
+    check_layouts(layouts, [layouts, book.root, *font_roots()])  # their CSS loads nothing from elsewhere
+    cache = RenderCache(options.cache) if options.cache else None
+    renderer = Renderer(options.jobs, options.scheduler, cache, options.dump_html)
+    with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
+        with renderer:
+            late = _render(book, stage, layouts, renderer, progress, handouts_only, options.only, out)
+        findings += late
+        if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
+            raise Problems(findings)
+        outputs = list(stage.outputs)
+    if cache and options.only is None and not handouts_only:
+        cache.prune()
+    return BuildResult(outputs, findings, renderer.laid_out)
+
+
+def _render(
+    book: Book,
+    stage: Staging,
+    layouts: Path,
+    renderer: Renderer,
+    progress: Callable[[str], None],
+    handouts_only: bool,
+    only: str | None,
+    out: Path,
+) -> list[Finding]:
+    """Plan every PDF (the book PDF first: it is the longest and the EPUB needs its layout), render them in
+    parallel, and write each as it comes; returns the findings only layout can make."""
+    clock = Clock()
+    if only == "epub":
+        stage.add(Output("epub", "ebook", f"{book_stem(book.config.title)}.epub", render_epub(book, layouts)))
+        progress(f"{stage.outputs[-1].path} (no page list, {clock.lap()})")
+        return []
+    plans: list[Iterable[Planned]] = []
+    if not (handouts_only and _carry_over(out, stage, progress)) and only in (None, "book"):
+        plans.append([plan_book_pdf(book, layouts)])
+    if only in (None, "handouts"):
+        plans += [plan_handouts(book, layouts), plan_cards(book, layouts)]
+    findings: list[Finding] = []
+    for done in renderer.run(chain.from_iterable(plans)):
+        output, found = done.planned.finish(done.result)
+        findings += found
+        stage.add(output)
+        how = "from the cache" if done.cached else f"{done.result.seconds:.1f} s"
+        progress(f"{output.path} ({pages(output.pages)}, {how})")
+        if output.kind == "pdf":  # the book PDF: its layout gives the EPUB its page list
+            epub_clock = Clock()
+            stem = book_stem(book.config.title)
+            stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, done.result.page_starts)))
+            progress(f"{stem}.epub ({epub_clock.lap()})")
+    return findings
+
+
+def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:
+    """Copy the EPUB and book PDF of the current ``dist`` unchanged; False when there are none."""
+    manifest = out / "manifest.json"
+    if not manifest.is_file():
+        return False
+    entries = [e for e in json.loads(manifest.read_text())["outputs"] if e["kind"] in BOOK_KINDS]
+    if not entries or not all((out / e["path"]).is_file() for e in entries):
+        return False
+    for entry in entries:
+        stage.add(
+            Output(
+                entry["kind"], entry["variant"], entry["path"], (out / entry["path"]).read_bytes(), entry.get("pages")
+            )
+        )
+        progress(f"{entry['path']} (carried over)")
+    return True

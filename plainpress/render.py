@@ -1,0 +1,121 @@
+"""The render stage: lay out every planned PDF, from the cache when its inputs are unchanged,
+else through a ``concurrent.futures`` executor: this process (``--jobs 1``), worker
+processes (the default, one per core), or a Dask cluster (``--scheduler``, the optional
+``cluster`` extra). Workers only turn a :class:`PdfJob` into bytes; this process checks
+the results and writes every file, so where a PDF was laid out never changes what it is.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import RenderCache
+from .errors import PlainpressError
+from .pdfrender import PdfResult, Planned, render_job
+
+
+class ClusterUnavailable(PlainpressError):
+    exit_code = 2
+
+
+@dataclass
+class Rendered:
+    planned: Planned
+    result: PdfResult
+    cached: bool
+
+
+@dataclass
+class Renderer:
+    """Use as a context manager; :meth:`run` yields each PDF as soon as it is ready."""
+
+    jobs: int = 1
+    scheduler: str | None = None
+    cache: RenderCache | None = None
+    dump: Path | None = None  # write every job's HTML and CSS here (for the benchmark's renderer floor)
+    laid_out: list[str] = field(default_factory=list)  # paths laid out by this build (not from the cache)
+    _executor: Executor | None = None
+    _client: Any = None
+    _dumped: list[dict[str, object]] = field(default_factory=list)
+
+    def __enter__(self) -> Renderer:
+        if self.scheduler:
+            self._executor = self._cluster_executor()
+        elif self.jobs > 1:
+            context = multiprocessing.get_context("forkserver")  # safe beside the progress thread
+            context.set_forkserver_preload(["plainpress.pdfrender"])
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._executor.shutdown(wait=False)  # Dask's executor: its futures end with the client
+            self._client.close()
+        elif self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.dump is not None:
+            (self.dump / "renders.json").write_text(json.dumps(self._dumped, indent=1) + "\n")
+
+    def _cluster_executor(self) -> Executor:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ClusterUnavailable("--scheduler needs the cluster extra: pip install 'plainpress[cluster]'") from None
+        try:
+            self._client = Client(self.scheduler, timeout="10s", set_as_default=False)
+        except OSError as error:
+            raise ClusterUnavailable(f"--scheduler {self.scheduler}: cannot reach the scheduler ({error})") from None
+        return self._client.get_executor(pure=False)
+
+    def run(self, planned: Iterable[Planned]) -> Iterator[Rendered]:
+        """Submit each job as it is planned (the first, the longest, starts at once) and yield results as
+        they come: cached ones at once, rendered ones in the order they finish."""
+        running: dict[Future[PdfResult], tuple[Planned, str | None]] = {}
+        for item in planned:
+            if self.dump is not None:
+                self._write_dump(item)
+            key = self.cache.key(item.job) if self.cache else None
+            hit = self.cache.get(key) if self.cache and key else None
+            if hit is not None:
+                yield Rendered(item, hit, True)
+            elif self._executor is None:
+                yield self._done(item, key, render_job(item.job))
+            else:
+                running[self._executor.submit(render_job, item.job)] = (item, key)
+            yield from self._collect(running, block=False)
+        while running:
+            yield from self._collect(running, block=True)
+
+    def _collect(self, running: dict[Future[PdfResult], tuple[Planned, str | None]], block: bool) -> Iterator[Rendered]:
+        if block:
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+        else:
+            finished = {f for f in running if f.done()}
+        for future in sorted(finished, key=lambda f: running[f][0].path):
+            item, key = running.pop(future)
+            yield self._done(item, key, future.result())
+
+    def _done(self, item: Planned, key: str | None, result: PdfResult) -> Rendered:
+        self.laid_out.append(item.path)
+        if self.cache and key:
+            self.cache.put(key, result)
+        return Rendered(item, result, False)
+
+    def _write_dump(self, item: Planned) -> None:
+        assert self.dump is not None
+        self.dump.mkdir(parents=True, exist_ok=True)
+        stem = f"{len(self._dumped):04d}-" + item.path.replace("/", "-").removesuffix(".pdf")
+        (self.dump / f"{stem}.html").write_text(item.job.html)
+        sheets = []
+        for n, css in enumerate(item.job.stylesheets):
+            (self.dump / f"{stem}.{n}.css").write_text(css)
+            sheets.append(f"{stem}.{n}.css")
+        self._dumped.append(
+            {"output": item.path, "html": f"{stem}.html", "stylesheets": sheets, "base_url": str(item.job.base_url)}
+        )

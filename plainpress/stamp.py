@@ -1,0 +1,120 @@
+"""What the cache keeps besides PDFs, and what every part of it shares.
+
+``.plainpress-cache/`` sits beside the output folder. ``last-build.json`` remembers the
+inputs of the last successful build (every file of the book and the layouts, this code,
+the options and the clock variables) and its findings: when nothing at all changed,
+the build has nothing to do, and says so without loading the renderer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from .errors import Finding, Location, Severity
+
+CACHE_DIR = ".plainpress-cache"
+RENDERER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "tinycss2", "cssselect2", "fonttools", "pyphen", "pillow")
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def cache_folder(out: Path) -> Path:
+    return out.parent / CACHE_DIR
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """This package's source, the renderer's versions and Python's: a change to any invalidates every entry."""
+    h = hashlib.sha256(platform.python_version().encode())
+    for name in RENDERER_PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{name}={metadata.version(name)}".encode())
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE_ROOT)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class FileHashes:
+    """sha256 of files, each read once per build (keyed by size and modification time)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, int, int], str] = {}
+
+    def __call__(self, path: str) -> str | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        key = (path, stat.st_size, stat.st_mtime_ns)
+        if key not in self._seen:
+            self._seen[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return self._seen[key]
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Whole or not at all: a killed build never leaves half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def inputs_digest(book_dir: Path, layouts: Path, options: dict[str, object]) -> str:
+    """Every file of the book and the layouts, this code, the options and the environment the build reads."""
+    h = hashlib.sha256(code_fingerprint().encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    for name in ("SOURCE_DATE_EPOCH", "PLAINPRESS_TODAY"):
+        h.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    for root in (book_dir, layouts):
+        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(root)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def load_stamp(folder: Path, digest: str, out: Path) -> list[Finding] | None:
+    """The findings of the last build when its inputs were ``digest`` and ``out`` is still what it wrote."""
+    try:
+        record = json.loads((folder / "last-build.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if record.get("inputs") != digest or not out.is_symlink():
+        return None
+    target = out.resolve()
+    if str(target) != record.get("folder"):
+        return None
+    try:
+        listed = json.loads((target / "manifest.json").read_text())["outputs"]
+    except (OSError, ValueError, KeyError):
+        return None
+    hashes = FileHashes()
+    if any(hashes(str(target / entry["path"])) != entry["sha256"] for entry in listed):
+        return None  # someone changed a file in dist: build again
+    return [
+        Finding(
+            f["code"], Severity(f["severity"]), Location(Path(f["file"]), f["line"]), f["message"], f["text"], f["hint"]
+        )
+        for f in record["findings"]
+    ]
+
+
+def save_stamp(folder: Path, digest: str, out: Path, findings: list[Finding]) -> None:
+    record = {"inputs": digest, "folder": str(out.resolve()), "findings": [f.as_dict() for f in findings]}
+    write_whole(folder / "last-build.json", json.dumps(record, indent=1).encode())
+
+
+def forget_stamp(folder: Path) -> None:
+    (folder / "last-build.json").unlink(missing_ok=True)
