@@ -4,7 +4,7 @@ A PDF is a pure function of its :class:`~plainpress.pdfrender.PdfJob` (the HTML 
 stylesheets the outputs wrote, which already carry every article, glossary entry,
 reference, profile and layout they use), of the files WeasyPrint loads while laying
 it out (fonts, images, logos), and of the code that renders it. The key hashes the
-job with this package's source and the renderer's version; each entry records the
+job with this package's source and the renderer's versions (Pango's too); each entry records the
 files it loaded with their hashes and is used only while they are all unchanged.
 So an edit to one article lays out again only the outputs whose HTML it changes.
 
@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from weasyprint.text.ffi import pango
+
 from .pdfrender import PageStart, PdfJob, PdfResult
 from .stamp import FileHashes, code_fingerprint, write_whole
 
@@ -25,7 +27,7 @@ from .stamp import FileHashes, code_fingerprint, write_whole
 @dataclass
 class RenderCache:
     folder: Path
-    code: str = field(default_factory=code_fingerprint)
+    code: str = field(default_factory=lambda: f"{code_fingerprint()} pango {pango.pango_version()}")
     hashes: FileHashes = field(default_factory=FileHashes)
     used: set[str] = field(default_factory=set)
 

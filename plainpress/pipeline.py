@@ -3,6 +3,7 @@ outputs into a new folder and switch the output folder to it in one step."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -43,13 +44,17 @@ def run_stages(
     check_layouts(layouts, [layouts, book.root, *font_roots()])  # their CSS loads nothing from elsewhere
     cache = RenderCache(options.cache) if options.cache else None
     renderer = Renderer(options.jobs, options.scheduler, cache, options.dump_html)
-    with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
-        with renderer:
-            late = _render(book, stage, layouts, renderer, progress, handouts_only, options.only, out)
-        findings += late
-        if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
-            raise Problems(findings)
-        outputs = list(stage.outputs)
+    gc.freeze()  # the book lives to the end: spare it the collector's passes while the outputs are made
+    try:
+        with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
+            with renderer:
+                late = _render(book, stage, layouts, renderer, progress, handouts_only, options.only, out)
+            findings += late
+            if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
+                raise Problems(findings)
+            outputs = list(stage.outputs)
+    finally:
+        gc.unfreeze()
     if cache and options.only is None and not handouts_only:
         cache.prune()
     return BuildResult(outputs, findings, renderer.laid_out)

@@ -67,8 +67,9 @@ def _dictionary(language: str) -> pyphen.Pyphen | None:
     return pyphen.Pyphen(lang=name) if name else None
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str, language: str = "en") -> int:
-    """Syllables of one word, counted offline."""
+    """Syllables of one word, counted offline (each distinct word once: words repeat)."""
     if primary(language) == "es":
         return _spanish_syllables(word)
     guess = _english_syllables(word)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,6 +25,18 @@ from .pdfrender import PdfResult, Planned, render_job
 
 class ClusterUnavailable(PlainpressError):
     exit_code = 2
+
+
+def watch_parent(build: int) -> None:
+    """A worker's initializer: end the worker when the build that started it is gone. A build killed
+    with SIGKILL cannot tell its workers, and they would wait for work for ever."""
+
+    def watch() -> None:
+        while os.getppid() == build:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-build", daemon=True).start()
 
 
 @dataclass
@@ -48,9 +63,13 @@ class Renderer:
         if self.scheduler:
             self._executor = self._cluster_executor()
         elif self.jobs > 1:
-            context = multiprocessing.get_context("forkserver")  # safe beside the progress thread
-            context.set_forkserver_preload(["plainpress.pdfrender"])
-            self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            # spawn: safe beside the progress thread, and every worker is this process's own child
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -139,3 +139,42 @@ def test_two_builds_started_at_once_one_refuses_and_dist_stays_whole(tmp_path):
     refused = next(err for p, (_out, err) in zip(processes, results, strict=True) if p.returncode == 4)
     assert "another build of" in refused and "wait for it to finish" in refused and "Traceback" not in refused
     _complete(out)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"  # not a zombie
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.timeout(300)
+def test_a_killed_build_leaves_no_worker_processes_behind(tmp_path):
+    """Its worker processes notice that the build is gone and end, instead of waiting for work for ever."""
+    book = copy_mini(tmp_path / "book")
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--book", str(book), "--out", str(tmp_path / "dist")]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: set[int] = set()
+
+    def started() -> bool:
+        workers.update(p for p in _children(process.pid) if "multiprocessing" in Path(f"/proc/{p}/cmdline").read_text())
+        return len(workers) >= 2
+
+    _wait_for(started, process)
+    _kill(process)
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in workers if _alive(p)], "worker processes outlived the killed build"

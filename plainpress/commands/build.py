@@ -35,9 +35,9 @@ def build(
     inputs did not change at all returns at once (``unchanged``), leaving the output folder as it is."""
     cache_dir = cache_folder(out)
     key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": str(layouts.resolve())}
-    digest = inputs_digest(book_dir, layouts, key) if use_cache and dump_html is None else None
+    digest = inputs_digest(book_dir, layouts, key) if use_cache else None
     if digest:
-        known = load_stamp(cache_dir, digest, out)
+        known = load_stamp(cache_dir, digest, out) if dump_html is None else None  # a dump must run
         if known is not None:
             return BuildResult([], known, unchanged=True)  # 0. nothing changed since the last build
         forget_stamp(cache_dir)  # a build stopped from here on must not look finished
