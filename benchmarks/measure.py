@@ -1,4 +1,4 @@
-"""Whole processes timed by wall clock, with their peak memory, and facts about the machine."""
+"""Whole processes timed by wall clock, with their CPU time and peak memory, and facts about the machine."""
 
 from __future__ import annotations
 
@@ -26,9 +26,16 @@ class Sample:
     seconds: float  # wall clock of the whole process, start to reaped
     maxrss_mib: float  # peak RSS of the largest process: the child or a child it waited for (ru_maxrss)
     stdout: str = ""
+    cpu_seconds: float | None = None  # user + system CPU of the process and every descendant reaped (os.wait4)
+    cpu_adopted_seconds: float = 0.0  # the part of it from descendants it left behind (adopted, reaped here)
 
     def as_json(self) -> dict[str, float]:
-        return {"seconds": round(self.seconds, 4), "maxrss_mib": round(self.maxrss_mib, 1)}
+        out = {"seconds": round(self.seconds, 4), "maxrss_mib": round(self.maxrss_mib, 1)}
+        if self.cpu_seconds is not None:
+            out["cpu_seconds"] = round(self.cpu_seconds, 3)
+        if self.cpu_adopted_seconds:
+            out["cpu_adopted_seconds"] = round(self.cpu_adopted_seconds, 3)
+        return out
 
 
 def _tail(data: bytes, limit: int = 6000) -> str:
@@ -42,24 +49,31 @@ LINGER_SECONDS = 30.0
 
 def become_subreaper() -> bool:
     """Make this process adopt its orphaned descendants (Linux ``prctl``), so that processes a build starts
-    but does not wait for itself (a forkserver and the workers it reaps) are still waited for, here, and
-    their peak memory counted. Returns False where that is not possible."""
+    but does not wait for itself (such as multiprocessing's resource tracker, which outlives its parent by a
+    moment) are still waited for, here, and their peak memory and CPU time counted. The build's render workers
+    are its own children, which it waits for: ``os.wait4`` of the build covers them without this. Returns False
+    where that is not possible."""
     try:
         return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
 
 
-def _reap_descendants(label: str) -> int:
-    """Wait for the descendants that outlived the measured process (adopted by this one); their peak RSS in KiB."""
-    peak, end = 0, time.monotonic() + LINGER_SECONDS
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reap_descendants(label: str) -> tuple[int, float]:
+    """Wait for the descendants that outlived the measured process (adopted by this one): their peak RSS in KiB
+    and their CPU seconds (with those of the processes they waited for)."""
+    peak, cpu, end = 0, 0.0, time.monotonic() + LINGER_SECONDS
     while True:
         try:
             pid, _, usage = os.wait4(-1, os.WNOHANG)
         except ChildProcessError:
-            return peak
+            return peak, cpu
         if pid:
-            peak = max(peak, usage.ru_maxrss)
+            peak, cpu = max(peak, usage.ru_maxrss), cpu + _cpu(usage)
         elif time.monotonic() > end:
             raise BenchError(f"{label}: processes it started still run {LINGER_SECONDS:.0f} s after it ended")
         else:
@@ -67,8 +81,10 @@ def _reap_descendants(label: str) -> int:
 
 
 def run_process(cmd: list[str], cwd: Path, label: str) -> Sample:
-    """Run ``cmd`` to completion: its wall time (until it ends), and the largest ``ru_maxrss`` (KiB on Linux) that
-    ``os.wait4`` reports for it (covering the children it waited for) and for any descendant it left behind."""
+    """Run ``cmd`` to completion: its wall time (until it ends); the largest ``ru_maxrss`` (KiB on Linux) that
+    ``os.wait4`` reports for it (covering the children it waited for) and for any descendant it left behind; and
+    the CPU time (``ru_utime + ru_stime``) of all of them: ``os.wait4`` of a process includes the CPU of every
+    child it waited for, so the build's render workers are in it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -80,7 +96,8 @@ def run_process(cmd: list[str], cwd: Path, label: str) -> Sample:
             raise
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        maxrss_kib = max(usage.ru_maxrss, _reap_descendants(label))
+        adopted_kib, adopted_cpu = _reap_descendants(label)
+        maxrss_kib = max(usage.ru_maxrss, adopted_kib)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -89,7 +106,8 @@ def run_process(cmd: list[str], cwd: Path, label: str) -> Sample:
             f"{label} failed (exit code {proc.returncode}) in {cwd}:\n  {' '.join(cmd)}\n"
             f"--- stderr ---\n{_tail(stderr)}\n--- stdout ---\n{_tail(stdout, 2000)}"
         )
-    return Sample(seconds, maxrss_kib / 1024, stdout.decode("utf-8", "replace"))
+    cpu = _cpu(usage) + adopted_cpu
+    return Sample(seconds, maxrss_kib / 1024, stdout.decode("utf-8", "replace"), cpu, adopted_cpu)
 
 
 def capture(cmd: list[str], cwd: Path | None = None) -> str:

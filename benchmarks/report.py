@@ -23,20 +23,23 @@ ROWS: dict[str, str] = {
     "pandoc": "EPUB with pandoc, same Markdown",
     "floor_render": "Renderer floor: WeasyPrint rendering alone (once per size)",
     "floor_process": "Renderer floor: its whole process (once per size)",
-    "noop_cached": "Rebuild, nothing changed, first: every stage, every PDF from the cache",
-    "noop": "Rebuild, nothing changed, second: the nothing-changed shortcut",
+    "noop": "Rebuild, nothing changed (the nothing-changed shortcut)",
     "edit_article": "Rebuild after editing one article",
     "edit_glossary": "Rebuild after editing one glossary definition",
 }
 PLOT_LABELS = {
     "cold": "cold full build",
-    "noop_cached": "rebuild, nothing changed (first: PDFs from the cache)",
-    "noop": "rebuild, nothing changed (second: shortcut)",
+    "noop": "rebuild, nothing changed (shortcut)",
     "edit_article": "rebuild after editing one article",
     "edit_glossary": "rebuild after editing one glossary definition",
 }
 ONCE_ROWS = ("handouts_j1", "handouts_j2", "floor_render", "floor_process")  # in the first run at each size only
 ONCE_ROWS_BELOW = {"handouts_j1": 300, "handouts_j2": 300}  # and only at sizes below this (else not run at all)
+# CPU-time rows: label -> (measured row, once per size).
+CPU_ROWS: dict[str, tuple[str, bool]] = {
+    "Cold build CPU time (all processes)": ("cold", False),
+    "Renderer floor CPU time (its whole process, once per size)": ("floor_process", True),
+}
 # Every process a run starts, for the estimate of a full run.
 PROCESS_ROWS = [k for k in ROWS if k != "floor_render"]
 Results = dict[int, dict[str, list[dict[str, float]]]]  # size -> row -> samples
@@ -49,12 +52,13 @@ def runs_at(key: str, size: int, first: bool) -> bool:
     return True
 
 
-def seconds(results: Results, size: int, key: str) -> list[float]:
-    return [s["seconds"] for s in results.get(size, {}).get(key, [])]
+def seconds(results: Results, size: int, key: str, measure: str = "seconds") -> list[float]:
+    """Every sample's ``measure`` (``seconds``: wall clock; ``cpu_seconds``: CPU time) of row ``key``."""
+    return [s[measure] for s in results.get(size, {}).get(key, []) if measure in s]
 
 
-def median(results: Results, size: int, key: str) -> float | None:
-    values = seconds(results, size, key)
+def median(results: Results, size: int, key: str, measure: str = "seconds") -> float | None:
+    values = seconds(results, size, key, measure)
     return statistics.median(values) if values else None
 
 
@@ -70,15 +74,19 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def derived(results: Results, sizes: list[int], capacity: float | None = None) -> dict[str, dict[int, float | None]]:
     """Figures computed from the medians, per size; ``capacity`` is the machine's (see ``parallel_capacity``)."""
-    out: dict[str, dict[int, float | None]] = {k: {} for k in ("per_article", "own", "own_per_article")}
+    out: dict[str, dict[int, float | None]] = {k: {} for k in ("per_article", "own_cpu", "own_cpu_per_article")}
     out |= {k: {} for k in ("cold_over_floor", "epub_over_pandoc", "speedup", "speedup_vs_capacity")}
     out |= {k: {} for k in ("noop_limit", "peak")}
     for n in sizes:
         cold, floor = median(results, n, "cold"), median(results, n, "floor_render")
-        own = cold - floor if cold is not None and floor is not None else None
+        cold_cpu, floor_cpu = (
+            median(results, n, "cold", "cpu_seconds"),
+            median(results, n, "floor_process", "cpu_seconds"),
+        )
+        own = cold_cpu - floor_cpu if cold_cpu is not None and floor_cpu is not None else None
         out["per_article"][n] = cold / n if cold is not None else None
-        out["own"][n] = own
-        out["own_per_article"][n] = own / n if own is not None else None
+        out["own_cpu"][n] = own
+        out["own_cpu_per_article"][n] = own / n if own is not None else None
         out["cold_over_floor"][n] = _ratio(cold, floor)
         out["epub_over_pandoc"][n] = _ratio(median(results, n, "epub_only"), median(results, n, "pandoc"))
         out["speedup"][n] = _ratio(median(results, n, "handouts_j1"), median(results, n, "handouts_j2"))
@@ -103,13 +111,13 @@ def targets(results: Results, sizes: list[int], d: dict[str, dict[int, float | N
     at100, at300 = _judged(sizes, 100), _judged(sizes, 300)
     with_speedup = [n for n in sizes if d["speedup"][n] is not None]
     at_speedup = max(with_speedup) if with_speedup else last  # the largest size where the handouts rows ran
-    growth, base, end = None, d["own_per_article"][first], d["own_per_article"][last]
+    growth, base, end = None, d["own_cpu_per_article"][first], d["own_cpu_per_article"][last]
     growth_target = f"≤ +20%, {first} → {last}" if first != last else "≤ +20% (needs two sizes)"
     if first != last and base is not None and end is not None:
         if base > 0:
             growth = end / base - 1
-        else:  # parallel rendering can beat the serial floor: a growth from zero or less means nothing
-            growth_target += f" (undefined: own time ≤ 0 at {first})"
+        else:  # a growth from zero or less means nothing
+            growth_target += f" (undefined: own CPU time ≤ 0 at {first})"
     noop = [(median(results, n, "noop"), d["noop_limit"][n]) for n in sizes]
     noop_ok = None if any(v is None for v, _ in noop) else all(v < lim for v, lim in noop)  # type: ignore[operator]
     return {
@@ -142,13 +150,14 @@ def targets(results: Results, sizes: list[int], d: dict[str, dict[int, float | N
     }
 
 
-def _cell(results: Results, n: int, key: str, supported: bool, skipped: bool) -> str:
-    values = seconds(results, n, key)
+def _cell(results: Results, n: int, key: str, supported: bool, skipped: bool, measure: str = "seconds") -> str:
+    """Median (min–max) of ``measure``; with the peak RSS for wall-clock cells."""
+    values = seconds(results, n, key, measure)
     if not supported:
         return "not supported yet"
     if not values:
         return "not run at this size" if skipped else "—"
-    mid, rss = statistics.median(values), peak(results, n, key)
+    mid, rss = statistics.median(values), peak(results, n, key) if measure == "seconds" else None
     spread = f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
     return f"{mid:.2f} s{spread}" + (f", {rss:.0f} MiB" if rss is not None else "")
 
@@ -193,10 +202,13 @@ def table(
         cells = [_cell(results, n, key, supported.get(key, True), key in not_run.get(n, [])) for n in sizes]
         row(label, cells, target)
     row("Cold full build per article", [_num(d["per_article"][n], " s", 3) for n in sizes])
-    row("Our own time (cold build − floor)", [_num(d["own"][n], " s") for n in sizes])
+    for label, (key, _) in CPU_ROWS.items():
+        ok = supported.get(key, True)
+        row(label, [_cell(results, n, key, ok, key in not_run.get(n, []), "cpu_seconds") for n in sizes])
+    row("Our own CPU time (cold build CPU − floor CPU)", [_num(d["own_cpu"][n], " s") for n in sizes])
     row(
-        "Our own time per article",
-        [_num(d["own_per_article"][n], " s", 3) for n in sizes],
+        "Our own CPU time per article",
+        [_num(d["own_cpu_per_article"][n], " s", 3) for n in sizes],
         _mark(t["growth"], "{:+.0%}"),
     )
     row("Cold build / floor", [_num(d["cold_over_floor"][n]) for n in sizes], _mark(t["cold_over_floor"]))
@@ -272,12 +284,17 @@ def plot(results: Results, plan: dict[int, int], path: Path, title: str) -> None
         xs = [n for n in sizes if median(results, n, key) is not None]
         if xs:
             left.plot(xs, [median(results, n, key) / n for n in xs], marker="o", label=label)  # type: ignore[operator]
-    own = [n for n in sizes if d["own_per_article"][n] is not None]
+    cpu = [n for n in sizes if median(results, n, "cold", "cpu_seconds") is not None]
+    if cpu:
+        cpu_label = "cold full build, CPU time (all processes)"
+        values = [median(results, n, "cold", "cpu_seconds") / n for n in cpu]  # type: ignore[operator]
+        left.plot(cpu, values, color="C0", marker="o", linestyle="--", label=cpu_label)
+    own = [n for n in sizes if d["own_cpu_per_article"][n] is not None]
     if own:
-        own_label = "our own time (cold build − floor)"
-        left.plot(own, [d["own_per_article"][n] for n in own], marker="s", linestyle="--", label=own_label)
+        own_label = "our own CPU time (cold build CPU − floor CPU)"
+        left.plot(own, [d["own_cpu_per_article"][n] for n in own], marker="s", linestyle="--", label=own_label)
     left.axhline(0, color="black", linewidth=0.6)
-    left.set(xscale="log", xlabel="articles in the book", ylabel="seconds per article (wall clock)")
+    left.set(xscale="log", xlabel="articles in the book", ylabel="seconds per article (solid: wall clock, dashed: CPU)")
     left.set_title("Cost per article (median)")
     for key, label in PLOT_LABELS.items():
         xs = [n for n in sizes if seconds(results, n, key)]
@@ -291,7 +308,9 @@ def plot(results: Results, plan: dict[int, int], path: Path, title: str) -> None
     right.set_title("Builds and rebuilds (median, min–max)")
     for axis in (left, right):
         axis.grid(True, which="major", alpha=0.3)
-        axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
+        axis.legend(
+            fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False, handlelength=3.5
+        )
         axis.set_xticks(sizes, [str(n) for n in sizes])
         axis.xaxis.set_minor_locator(NullLocator())
     right.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 0.1, 0.2, 0.5, 1, 2, 5, 10 …
