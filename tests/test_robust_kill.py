@@ -144,8 +144,18 @@ def test_two_builds_started_at_once_one_refuses_and_dist_stays_whole(tmp_path):
 def _children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found |= {int(c) for c in (task / "children").read_text().split()}
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
     return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except (FileNotFoundError, ProcessLookupError):  # a short-lived child (a library lookup) already gone
+        return ""
 
 
 def _alive(pid: int) -> bool:
@@ -169,7 +179,7 @@ def test_a_killed_build_leaves_no_worker_processes_behind(tmp_path):
     workers: set[int] = set()
 
     def started() -> bool:
-        workers.update(p for p in _children(process.pid) if "multiprocessing" in Path(f"/proc/{p}/cmdline").read_text())
+        workers.update(p for p in _children(process.pid) if "multiprocessing" in _cmdline(p))
         return len(workers) >= 2
 
     _wait_for(started, process)
