@@ -33,7 +33,8 @@ from .model import Book, Profile
 from .outputs import epub
 from .outputs.book_pdf import render_book_pdf
 from .outputs.cards import render_card
-from .outputs.handouts import MAX_STANDARD_PAGES, all_entries, handout_path, render_handout, render_index
+from .outputs.handouts import MAX_STANDARD_PAGES, all_entries, handout_job, handout_path, render_index
+from .pdfrender import render_job
 from .templates import DEFAULT_LAYOUTS
 
 MEDIA = {
@@ -225,7 +226,8 @@ class Preview:
         if entry.kind == "handout" and profile:
             article = book.article(entry.article)
             assert article is not None
-            result = render_handout(book, article, profile, entry.paper, entry.size, all_entries(book), self.layouts)
+            job = handout_job(book, article, profile, entry.paper, entry.size, all_entries(book), self.layouts)
+            result = render_job(job)
             if entry.size == "standard" and result.pages > MAX_STANDARD_PAGES:
                 self._late[model, entry.path] = Finding(
                     "H001",

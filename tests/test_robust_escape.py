@@ -29,8 +29,8 @@ from plainpress.fonts import font_roots
 from plainpress.gather import gather
 from plainpress.outputs.epub import render_epub
 from plainpress.outputs.epub_images import guard_package
-from plainpress.outputs.handouts import all_entries, render_handout
-from plainpress.pdfrender import ResourceRefused, render_pdf
+from plainpress.outputs.handouts import all_entries, handout_job
+from plainpress.pdfrender import ResourceRefused, render_job, render_pdf
 from plainpress.resources import check_layouts
 from plainpress.templates import DEFAULT_LAYOUTS
 
@@ -271,7 +271,7 @@ def test_a_handout_whose_logo_turns_hostile_after_reading_is_refused(tmp_path):
     profile, item = book.profiles[0], book.articles[0]
 
     def render():
-        render_handout(book, item, profile, "a4", "standard", all_entries(book))
+        render_job(handout_job(book, item, profile, "a4", "standard", all_entries(book)))
 
     error = _watch(book_dir, tmp_path / "dist", secret, render)
     assert isinstance(error, RenderError) and "secret/s.png" in str(error)

@@ -147,18 +147,6 @@ def handout_job(
     return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
 
 
-def render_handout(
-    book: Book,
-    article: Article,
-    profile: Profile,
-    paper: str,
-    size: str,
-    entries: dict[str, str],
-    layouts: Path = DEFAULT_LAYOUTS,
-) -> PdfResult:
-    return render_job(handout_job(book, article, profile, paper, size, entries, layouts))
-
-
 def all_entries(book: Book) -> dict[str, str]:
     keys = book.cited_keys
     refs = [book.references[k] for k in keys]
