@@ -224,6 +224,13 @@ class ArticleMeta:
     citations: dict[int, str | Unmapped] = field(
         default_factory=dict, metadata=doc("Map of the article's numbered citations [1] to reference keys")
     )
+    status: Literal["draft", "reviewed"] | None = field(
+        default=None,
+        metadata=doc(
+            "draft: the article is a draft even with review dates (stamped as one, sent to dist/drafts/); "
+            "reviewed (or no status): a draft only while it has no review dates"
+        ),
+    )
     source_line: int = 0
 
     def __post_init__(self) -> None:
@@ -264,9 +271,23 @@ class Article:
     def location(self) -> Location:
         return Location(self.path, self.meta.source_line)
 
+    @property
+    def is_draft(self) -> bool:
+        """A draft has no review dates (reviewed and next_review), or says `status: draft`. Every output
+        stamps it, and its per-clinic files go under drafts/ (see output_path)."""
+        meta = self.meta
+        return meta.status == "draft" or meta.reviewed is None or meta.next_review is None
+
     def at(self, body_line: int | None) -> Location:
         """The location of a line of the body, counted from 1."""
         return Location(self.path, None if body_line is None else self.body_line + body_line - 1)
+
+
+def output_path(kind: str, clinic: str, name: str, draft: bool = False) -> str:
+    """Where a per-clinic output goes, relative to dist/: `<kind>/<clinic>/<name>`, or for a draft
+    `drafts/<kind>/<clinic>/<name>`, so that staff who print `<kind>/` never print a draft.
+    kind is the folder of the output: handouts, cards, braille, audio."""
+    return f"drafts/{kind}/{clinic}/{name}" if draft else f"{kind}/{clinic}/{name}"
 
 
 @dataclass

@@ -22,7 +22,7 @@ from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
-from ..model import Article, Book, Output, Profile
+from ..model import Article, Book, Output, Profile, output_path
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import css_string, page_of_content, print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, render
@@ -67,7 +67,8 @@ def stamp(book: Book, article: Article, say: Messages) -> str:
 
 
 def handout_path(profile: Profile, article: Article, paper: str, size: str) -> str:
-    return f"handouts/{profile.slug}/{article.slug}-{paper}-{size}.pdf"
+    """A reviewed article's handout goes to handouts/<clinic>/, a draft's to drafts/handouts/<clinic>/."""
+    return output_path("handouts", profile.slug, f"{article.slug}-{paper}-{size}.pdf", article.is_draft)
 
 
 def cited_keys(book: Book, article: Article) -> list[str]:
@@ -197,9 +198,10 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
     rows = [
         {
             "title": a.title,
-            "reviewed": say.short_date(a.meta.reviewed) if a.meta.reviewed else "\u2014",
-            "next_review": say.short_date(a.meta.next_review) if a.meta.next_review else "\u2014",
-            "files": [Path(handout_path(profile, a, paper, size)).name for size in profile.sizes],
+            "draft": a.is_draft,
+            "reviewed": say.short_date(a.meta.reviewed) if a.meta.reviewed and not a.is_draft else say("index.draft"),
+            "next_review": say.short_date(a.meta.next_review) if a.meta.next_review and not a.is_draft else "",
+            "files": [_index_file(profile, a, paper, size) for size in profile.sizes],
         }
         for a in book.articles
     ]
@@ -224,6 +226,12 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
     path = f"handouts/{profile.slug}/index-{paper}.pdf"
     job = PdfJob(html, book.root, tuple(sheets), (book.root, layouts, *font_roots()), f"index {profile.slug}")
     return Planned(path, job, partial(_finish_index, profile, paper, path))
+
+
+def _index_file(profile: Profile, article: Article, paper: str, size: str) -> str:
+    """The file as the index names it: its name beside the index, or a draft's path from dist/."""
+    path = handout_path(profile, article, paper, size)
+    return path if article.is_draft else Path(path).name
 
 
 def _finish_index(profile: Profile, paper: str, path: str, result: PdfResult) -> tuple[Output, list[Finding]]:
