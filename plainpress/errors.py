@@ -60,12 +60,43 @@ class Finding:
         return {
             "code": self.code,
             "severity": self.severity.value,
-            "file": str(self.location.path),
+            "file": _display_path(self.location.path),  # as the text output shows it
             "line": self.location.line,
             "message": self.message,
             "text": self.text,
             "hint": self.hint,
         }
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``1 match``, ``3 matches``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def grouped(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings of the same code, value and message in one file gathered into one group (their lines
+    sorted), the groups in file order, then by their first line and code."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for f in findings:
+        key = (str(f.location.path), f.code, f.severity.value, f.message, f.text, f.hint)
+        groups.setdefault(key, []).append(f)
+    out = [sorted(group, key=lambda f: f.location.line or 0) for group in groups.values()]
+    return sorted(out, key=lambda g: (str(g[0].location.path), g[0].location.line or 0, g[0].code, g[0].message))
+
+
+def group_line(group: list[Finding], with_path: bool = True) -> str:
+    """One line for a group: ``file:12: warning C003: citation 3 has no mapping (lines 12, 19, 44) [[3]]``."""
+    first = group[0]
+    lines = sorted({f.location.line for f in group if f.location.line})
+    where = str(first.location) if with_path else (f"{first.location.line}: " if first.location.line else "")
+    out = f"{where}{': ' if with_path else ''}{first.severity.value} {first.code}: {first.message}"
+    if len(lines) > 1:
+        out += f" (lines {', '.join(map(str, lines))})"
+    if first.text:
+        out += f" [{first.text}]"
+    if first.hint:
+        out += f" (hint: {first.hint})"
+    return out
 
 
 class PlainpressError(Exception):

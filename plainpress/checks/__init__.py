@@ -14,6 +14,7 @@ import datetime as dt
 
 from ..errors import Finding
 from ..model import Article, Book
+from .amounts import amount_findings
 from .dates import date_findings, today
 from .document import parse, prose
 from .reading import reading_findings, readings
@@ -27,7 +28,11 @@ def inspect(article: Article, xhtml: str, has_flags: bool, language: str) -> lis
     """Findings on one converted article; also keeps its prose on the article for :func:`editorial`."""
     root = parse(xhtml)
     article.prose = prose(root)
-    return structure_findings(article, root) + warning_sign_findings(article, root, has_flags, language)
+    return (
+        structure_findings(article, root)
+        + warning_sign_findings(article, root, has_flags, language)
+        + amount_findings(article, root)
+    )
 
 
 def editorial(book: Book, on: dt.date | None = None) -> list[Finding]:

@@ -19,7 +19,7 @@ from ..analyse import analyse
 from ..check import review, stopping
 from ..checks import today as clock_today
 from ..checks.report import write_report
-from ..errors import Finding, Location, Problems, Severity, SourceError
+from ..errors import Finding, Location, Problems, Severity, SourceError, group_line, grouped, plural
 from ..gather import gather
 from ..model import Book
 from .build import add_book_options
@@ -82,13 +82,13 @@ def run(args: argparse.Namespace) -> int:
     write_report(report, args.book, book, findings, today)
     failing = stopping(findings, args.strict)
     if not args.quiet or failing:
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        warnings = sum(f.severity is Severity.WARNING for f in findings)
-        files = len({str(f.location.path) for f in findings})
-        articles = f"{len(book.articles)} articles, " if book else ""
+        errors = plural(sum(f.severity is Severity.ERROR for f in findings), "error")
+        warnings = plural(sum(f.severity is Severity.WARNING for f in findings), "warning")
+        files = plural(len({str(f.location.path) for f in findings}), "file")
+        articles = f"{plural(len(book.articles), 'article')}, " if book else ""
         verdict = "failed" if failing else "passed"
         print(
-            f"check {verdict}: {errors} errors, {warnings} warnings in {files} files "
+            f"check {verdict}: {errors}, {warnings} in {files} "
             f"({articles}{time.monotonic() - start:.1f} s); report: {Location(report)}",
             file=sys.stderr,
         )
@@ -96,17 +96,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_grouped(findings: list[Finding], quiet: bool = False) -> None:
-    """Findings grouped by file, each as ``  line: severity CODE: message [text] (hint: …)``."""
-    for path, group in groupby(findings, key=lambda f: str(Location(f.location.path))):
+    """Findings grouped by file, each as ``  line: severity CODE: message [text] (hint: …)``; the same
+    code for the same value is one line with all its line numbers, sorted: ``(lines 12, 19, 44)``."""
+    shown = [f for f in findings if not (quiet and f.severity is Severity.INFO)]
+    for path, groups in groupby(grouped(shown), key=lambda g: str(Location(g[0].location.path))):
         print(path)
-        for finding in group:
-            if quiet and finding.severity is Severity.INFO:
-                continue
-            line = f"{finding.location.line}: " if finding.location.line else ""
-            out = f"  {line}{finding.severity.value} {finding.code}: {finding.message}"
-            out += f" [{finding.text}]" if finding.text else ""
-            out += f" (hint: {finding.hint})" if finding.hint else ""
-            print(out)
+        for group in groups:
+            print(f"  {group_line(group, with_path=False)}")
 
 
 def _report_path(report: Path) -> Path:

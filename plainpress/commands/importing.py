@@ -18,7 +18,7 @@ import yaml
 
 from ..analyse import analyse
 from ..checks import today as clock_today
-from ..errors import Finding, Location, PlainpressError, Problems, Severity, SourceError
+from ..errors import Finding, Location, PlainpressError, Problems, Severity, SourceError, group_line, grouped, plural
 from ..gather import BOOK_FILE, gather, load_config
 from ..importer import Imported, looks_like_html, parse, slug_of, to_markdown
 from ..model import PartEntry
@@ -59,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         if result.target and result.imported and not args.quiet:
             print(f"imported {Location(result.source)} -> {Location(result.target)}: {_shape(result)}")
-        for finding in result.findings:
-            print(finding, file=sys.stderr)
+        for group in grouped(result.findings):
+            print(group_line(group), file=sys.stderr)
         if result.unmapped and not args.quiet:
             print(
-                f"  {result.unmapped} citation numbers to map in its front matter (citations:); "
+                f"  {plural(result.unmapped, 'citation number')} to map in its front matter (citations:); "
                 "then run `python build.py check`",
                 file=sys.stderr,
             )
@@ -74,7 +74,10 @@ def _shape(result: ImportResult) -> str:
     blocks = result.imported.blocks if result.imported else []
     count = {kind: sum(b.kind == kind for b in blocks) for kind in ("heading", "list", "table")}
     questions = sum(b.kind == "heading" and b.level == 3 for b in blocks)
-    return f"{count['heading']} headings ({questions} questions), {count['list']} lists, {count['table']} tables"
+    return (
+        f"{plural(count['heading'], 'heading')} ({plural(questions, 'question')}), "
+        f"{plural(count['list'], 'list')}, {plural(count['table'], 'table')}"
+    )
 
 
 def import_files(

@@ -99,16 +99,21 @@ class _CitationProcessor(InlineProcessor):
         elif inner[0].isdigit():
             numbers = expand_numbers(inner)
             unmapped = [n for n in numbers if n not in ext.mapping]
-            if unmapped:
-                message = f"numbered citation {', '.join(map(str, unmapped))} has no mapping in the front matter"
-                return self._visible(raw, "C003", message, line, "citations: {n: key}"), *m.span()
+            if unmapped:  # one problem per number, so that the same number is reported once with its lines
+                for n in unmapped[1:]:
+                    message = f"numbered citation {n} has no mapping in the front matter"
+                    ext.state.problems.append(CiteProblem("C003", message, f"[{n}]", line, "citations: {n: key}"))
+                message = f"numbered citation {unmapped[0]} has no mapping in the front matter"
+                return self._visible(raw, "C003", message, line, "citations: {n: key}", f"[{unmapped[0]}]"), *m.span()
             parsed = [(ext.mapping[n], None) for n in numbers]
         else:
             return self._visible(raw, "C002", "malformed citation; expected [@key] or a mapped [1]", line), *m.span()
         return self._render(parsed, raw, line), *m.span()
 
-    def _visible(self, raw: str, code: str, message: str, line: int | None, hint: str = "") -> etree.Element:
-        self.ext.state.problems.append(CiteProblem(code, message, raw, line, hint))
+    def _visible(
+        self, raw: str, code: str, message: str, line: int | None, hint: str = "", text: str = ""
+    ) -> etree.Element:
+        self.ext.state.problems.append(CiteProblem(code, message, text or raw, line, hint))
         span = etree.Element("span", {"class": "citation citation-problem"})
         span.text = raw
         return span
