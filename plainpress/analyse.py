@@ -26,6 +26,8 @@ HINTS = {
     "C003": "map the number in the front matter: citations: {1: key}",
 }
 
+PROPOSED_HINT = "check its signs and tier, then remove the word proposed: ::: red-flag urgent"
+
 
 def analyse(book: Book) -> Book:
     numbers: dict[str, int] = {}
@@ -147,7 +149,11 @@ def _record(book: Book, article: Article, result: Converted) -> None:
     for flag in result.flags:
         book.red_flags.append(RedFlag(flag.tier, flag.text, article.slug, flag.anchor, flag.line))  # type: ignore[arg-type]
     for problem in result.flag_problems:
-        _finding(book, problem.code, Severity.ERROR, article.at(problem.line), problem.message)
+        if problem.code == "R005":  # proposed by import: it builds as a draft, never as reviewed
+            severity = Severity.WARNING if article.is_draft else Severity.ERROR
+            _finding(book, "R005", severity, article.at(problem.line), problem.message, hint=PROPOSED_HINT)
+        else:
+            _finding(book, problem.code, Severity.ERROR, article.at(problem.line), problem.message)
     for use in result.terms:
         term = book.glossary[use.entry].term
         book.glossary_uses[term].append(GlossaryUse(article.slug, use.anchor))

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import yaml
 from lxml import html as lxml_html
 
+from .checks.signs import WARNING_WORDS
+from .checks.tiers import label_rank
 from .mdext.citations import CITATION, expand_numbers
 
 MONTHS = {
@@ -94,18 +96,37 @@ class Imported:
                 numbers.update(expand_numbers(inner))
         return sorted(numbers)
 
-    @property
-    def summary(self) -> str:
-        """The first sentences of the first paragraph, without citations: for the editor to improve."""
-        first = next((b.text for b in self.blocks if b.kind == "para"), self.title)
-        plain = re.sub(r"\s+", " ", re.sub(CITATION, "", first)).strip()
-        sentences = re.split(r"(?<=[.!?])\s+", plain)
-        out = sentences[0]
-        for sentence in sentences[1:]:
-            if len(out) + len(sentence) > 240:
-                break
-            out += " " + sentence
-        return out
+    def proposals(self) -> list[tuple[int, str, list[str]]]:
+        """Red flags to propose: (index of the block they follow, tier, signs), for each table column and
+        each list that speaks of warning signs ("Serious signs", "Seek help if:", "Síntomas graves")."""
+        words = WARNING_WORDS.get(self.language, WARNING_WORDS["en"])
+        out = []
+        for index, block in enumerate(self.blocks):
+            if block.kind == "table" and len(block.rows) > 1:
+                for column, header in enumerate(block.rows[0]):
+                    rank = label_rank(header, self.language)
+                    if words.search(header) and not (rank and rank[0] == "harmless"):
+                        cells = [row[column] for row in block.rows[1:] if column < len(row)]
+                        out.append((index, _tier(header, self.language), _signs(cells)))
+            elif block.kind == "list":
+                intro = [b for b in self.blocks[max(0, index - 2) : index] if b.kind in ("heading", "para")]
+                said = [b.text for b in intro[-1:]]
+                if intro and intro[-1].kind == "para" and intro[-1].text.rstrip().endswith(":") and len(intro) > 1:
+                    said.append(intro[-2].text)  # "Call if you notice:" under a "When to seek help" heading
+                if any(words.search(text) for text in said):
+                    out.append((index, _tier(" ".join(said), self.language), _signs(block.items)))
+        return [(index, tier, signs) for index, tier, signs in out if signs]
+
+
+def _tier(label: str, language: str) -> str:
+    rank = label_rank(label, language)
+    return "emergency" if rank and rank[0] == "emergency" else "urgent"
+
+
+def _signs(texts: list[str]) -> list[str]:
+    """Signs as a red flag lists them: without citations or a trailing colon, each once."""
+    out = [re.sub(r"\s+", " ", re.sub(r"\[[^\[\]\n]*\]", "", text)).strip(" :;,") for text in texts]
+    return list(dict.fromkeys(sign for sign in out if sign))
 
 
 def parse_date(line: str) -> dt.date | None:
@@ -296,9 +317,14 @@ def _block_text(block: Block) -> str:
     return block.text
 
 
-def body_markdown(blocks: list[Block]) -> str:
+def body_markdown(blocks: list[Block], proposals: list[tuple[int, str, list[str]]] | None = None) -> str:
+    """The body; after a block that lists warning signs, the red flag proposed for it."""
     out: list[str] = []
-    for block in blocks:
+    after: dict[int, list[str]] = {}
+    for index, tier, signs in proposals or []:
+        items = "\n".join(f"- {_escape(sign)}" for sign in signs)
+        after.setdefault(index, []).append(f"::: red-flag {tier} proposed\n{items}\n:::")
+    for index, block in enumerate(blocks):
         if block.kind == "heading":
             out.append(f"{'#' * block.level} {block.text}")
         elif block.kind == "para":
@@ -312,6 +338,7 @@ def body_markdown(blocks: list[Block]) -> str:
             lines = [f"| {' | '.join(_cell(c) for c in rows[0])} |", "|" + "---|" * width]
             lines += [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows[1:]]
             out.append("\n".join(lines))
+        out += after.get(index, [])
     return "\n\n".join(out) + "\n"
 
 
@@ -321,13 +348,18 @@ def _scalar(key: str, value: object) -> str:
 
 def to_markdown(imported: Imported, source_name: str, today: dt.date) -> str:
     """The source article: front matter (with the citation stub), then the body."""
-    lines = ["---", _scalar("title", imported.title), _scalar("summary", imported.summary)]
+    proposals = imported.proposals()
+    lines = ["---", _scalar("title", imported.title)]
+    lines.append("# summary: left for you to write: one or two plain sentences on what the reader will learn")
+    lines.append("summary:")
     lines.append(f"date: {(imported.date or today).isoformat()}")
     lines.append(f"# Imported from {source_name} by `python build.py import`. Before release, an editor:")
-    lines.append("# - checks the summary, and adds reviewed: and next_review: after a clinician's review;")
+    lines.append("# - writes the summary, and adds reviewed: and next_review: after a clinician's review;")
+    if proposals:
+        lines.append("# - checks each proposed red flag (its signs and tier), then removes the word proposed;")
     if imported.citations:
         lines.append("# - maps each citation number to a reference key (an empty value is not mapped yet).")
         lines.append("citations:")
         lines += [f"  {number}:" for number in imported.citations]
     lines.append("---")
-    return "\n".join(lines) + "\n\n" + body_markdown(imported.blocks)
+    return "\n".join(lines) + "\n\n" + body_markdown(imported.blocks, proposals)

@@ -213,8 +213,11 @@ class GlossaryEntry:
 @dataclass
 class ArticleMeta:
     title: str = field(metadata=doc("Article title, its only H1"))
-    summary: str = field(metadata=doc("One or two plain sentences on what the reader will learn"))
     date: dt.date = field(metadata=doc("Date first published, YYYY-MM-DD"))
+    summary: str = field(
+        default="",
+        metadata=doc("One or two plain sentences on what the reader will learn (empty: a finding, N002)"),
+    )
     reviewed: dt.date | None = field(default=None, metadata=doc("Date last reviewed, YYYY-MM-DD"))
     next_review: dt.date | None = field(default=None, metadata=doc("Date of the next review, YYYY-MM-DD"))
     authors: list[str] = field(default_factory=list, metadata=doc("Authors' names"))

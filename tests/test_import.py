@@ -74,7 +74,7 @@ def test_text_import_keeps_the_structure():
     front, lines = _split(to_markdown(imported, TEXT.name, TODAY))
     assert front["title"] == "Restless Legs and Night-Time Jitters During a Taper"
     assert front["date"] == "2026-03-03" or front["date"] == dt.date(2026, 3, 3)
-    assert front["summary"].startswith("Picture lying in bed") and "[1]" not in front["summary"]
+    assert front["summary"] is None  # left for the editor to write: the opening hook is not a summary
     assert front["citations"] == {n: None for n in range(1, 7)}  # every number used, none guessed
     assert "reviewed" not in front and "next_review" not in front
     assert _headings(lines) == [
@@ -91,11 +91,14 @@ def test_text_import_keeps_the_structure():
         (2, "About this content"),
     ]
     lists = _lists(lines)
-    assert [len(items) for items in lists] == [4, 3, 5]
+    assert [len(items) for items in lists] == [4, 3, 3, 5]  # the third: the red flag proposed after the table
+    assert lists[2] == ["One leg is swollen, hot or red", "Legs feel weak or give way", "Numbness that spreads upward"]
+    assert "::: red-flag urgent proposed" in lines
     assert lists[0][1].startswith("Body clock shifts: The evening dip") and lists[0][1].endswith(
         "Tapering Brain.[2][web:7, source assumed]"
     )
     assert lists[1] == ["Calves and shins[2]", "Thighs and knees[2][4]", "Arms, now and then[5]"]
+    lists.pop(2)
     table = _table(lines)
     assert table[0] == ["Ordinary Restlessness", "Warning Signs (Call Your Clinician)"]
     assert table[1:] == [

@@ -1,11 +1,13 @@
-"""Red flags (R004): an article that speaks of warning signs, by a heading such as "When to worry"
-or a table of serious signs, but marks none of them as a red flag for the card and the handouts."""
+"""Red flags (R004): an article that speaks of warning signs, by a heading such as "When to worry",
+a table of serious signs or a list introduced by "Seek help if:", but marks none of them as a red
+flag for the card and the handouts. ``import`` proposes a red flag for each (see importer.py)."""
 
 from __future__ import annotations
 
 import re
 
 from ..errors import Finding, Severity
+from ..mdext.lines import LineFinder
 from ..model import Article
 from .document import HEADINGS, classes, table_lines, tables, text_of
 
@@ -14,12 +16,15 @@ WARNING_WORDS = {
     "en": re.compile(
         r"\bwhen to (?:worry|seek|get|call|see)\b|\bred[- ]flags?\b|\bwarning signs?\b|\bdanger signs?\b"
         r"|\bserious (?:signs?|symptoms?)\b|\bseek (?:urgent |medical |emergency )?(?:help|care|attention)\b"
-        r"|\bsigns? that needs? (?:help|a doctor|care)\b|\bget (?:medical |urgent )?help\b",
+        r"|\bsigns? that needs? (?:help|a doctor|care)\b|\bget (?:medical |urgent )?help\b"
+        r"|\bcall (?:your (?:doctor|clinician|gp|prescriber|nurse)|9\d\d|1\d\d|an ambulance)\b"
+        r"|\bsee a doctor (?:if|when|straight away|today)\b|\bgo to (?:the )?(?:emergency|a&e|er)\b",
         re.I,
     ),
     "es": re.compile(
         r"\bcuándo preocuparse\b|\b(?:señales|signos|síntomas) de (?:alarma|alerta|peligro)\b"
-        r"|\bsíntomas graves\b|\bbusque (?:ayuda|atención)\b|\burgencias?\b|\bcuándo (?:consultar|acudir|llamar)\b",
+        r"|\bsíntomas graves\b|\bbusque (?:ayuda|atención)\b|\burgencias?\b|\bcuándo (?:consultar|acudir|llamar)\b"
+        r"|\bllame (?:a su (?:médic[oa]|doctor)|al \d{3})\b|\bacuda (?:a urgencias|al médico)\b",
         re.I,
     ),
 }
@@ -33,6 +38,11 @@ def warning_sign_findings(article: Article, root: object, has_flags: bool, langu
     for element in root.iter(*HEADINGS):  # type: ignore[attr-defined]
         if "red-flag-heading" not in classes(element) and words.search(text_of(element)):
             return [_finding(article, lines.get(element.get("id", "")), text_of(element), "a heading")]
+    for intro in root.iter("p"):  # "Seek help if you notice:" introducing a list of signs
+        following = intro.getnext()
+        if following is not None and following.tag in ("ul", "ol") and words.search(text_of(intro)):
+            line = LineFinder(article.body).line_of(text_of(intro)[:40])
+            return [_finding(article, line, text_of(intro), "a list")]
     starts = table_lines(article.body)
     for index, table in enumerate(tables(root)):  # type: ignore[arg-type]
         header = " | ".join(text_of(cell) for cell in table.iter("th"))

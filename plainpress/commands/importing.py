@@ -23,7 +23,7 @@ from ..gather import BOOK_FILE, gather, load_config
 from ..importer import Imported, looks_like_html, parse, slug_of, to_markdown
 from ..model import PartEntry
 
-REPORTED = {"C002", "X001", "X002"}  # what import could not map; other warnings are for `check`
+REPORTED = {"C002", "X001", "X002", "R005", "A001", "A002"}  # what import could not map or proposes; the rest: `check`
 
 
 @dataclass

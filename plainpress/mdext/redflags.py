@@ -22,7 +22,7 @@ from markdown.blockprocessors import BlockProcessor
 from ..messages import Messages
 from ..model import TIERS
 
-_START = re.compile(r"^:::[ \t]*red-flag\b[ \t]*(?P<tier>[^\s]*)[ \t]*$")
+_START = re.compile(r"^:::[ \t]*red-flag\b[ \t]*(?P<tier>[^\s]*)(?:[ \t]+(?P<proposed>proposed))?[ \t]*$")
 _END = re.compile(r"^:::[ \t]*$", re.M)
 
 
@@ -32,6 +32,7 @@ class FlagItem:
     text: str
     anchor: str
     line: int | None
+    proposed: bool = False  # `::: red-flag urgent proposed`, as import writes it: for an editor to confirm
 
 
 @dataclass
@@ -67,7 +68,8 @@ class _RedFlagBlock(BlockProcessor):
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         ext, state = self.ext, self.ext.state
         first, _, rest = blocks.pop(0).partition("\n")
-        tier = _START.match(first).group("tier")  # type: ignore[union-attr]
+        start = _START.match(first)
+        tier, proposed = start.group("tier"), bool(start.group("proposed"))  # type: ignore[union-attr]
         state.blocks += 1
         line = ext.line_of_block(state.blocks)
         inner: list[str] = []
@@ -93,10 +95,14 @@ class _RedFlagBlock(BlockProcessor):
                 FlagProblem("R001", f"unknown red-flag tier {tier!r}; expected one of {', '.join(TIERS)}", line)
             )
             tier = "urgent" if not tier else tier
-        self._render(parent, tier if tier in TIERS else "urgent", [b for b in inner if b.strip()], line)
+        if proposed:
+            state.problems.append(
+                FlagProblem("R005", f"a proposed {tier} red flag: an editor has not confirmed it", line)
+            )
+        self._render(parent, tier if tier in TIERS else "urgent", [b for b in inner if b.strip()], line, proposed)
         return True
 
-    def _render(self, parent: etree.Element, tier: str, inner: list[str], line: int | None) -> None:
+    def _render(self, parent: etree.Element, tier: str, inner: list[str], line: int | None, proposed: bool) -> None:
         ext, policy = self.ext, self.ext.policy
         say = policy.messages
         number = ext.state.blocks
@@ -131,7 +137,7 @@ class _RedFlagBlock(BlockProcessor):
         for index, element in enumerate(items, 1):
             element.set("id", f"{box_id}-{index}")
             text = re.sub(r"\s+", " ", "".join(element.itertext())).strip()
-            ext.state.items.append(FlagItem(tier, text, f"{box_id}-{index}", line))
+            ext.state.items.append(FlagItem(tier, text, f"{box_id}-{index}", line, proposed))
         action = etree.SubElement(box, "p", {"class": "red-flag-action"})
         strong = etree.SubElement(action, "strong")
         strong.text = say(f"tier.{tier}.action", **policy.contacts)
