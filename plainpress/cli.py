@@ -23,6 +23,7 @@ COMMANDS = {
     "import": "importing",
     "new": "new",
     "serve": "serve",
+    "audit": "audit",
 }
 
 

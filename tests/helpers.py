@@ -50,3 +50,28 @@ def by_severity(messages: list[dict], *severities: str) -> list[str]:
         for m in messages
         if m["severity"] in severities
     ]
+
+
+# Rules our own PDFs still fail, waiting for the structure work of issue 17b (see
+# /work/notes/issue17-own-failures.txt). A failure of any other rule fails the test.
+KNOWN_OWN_FAILURES = {
+    "7.2-t20": "LI holds a Span beside Lbl and LBody (the Sources' 'Cited in' line), fixed by issue 17b",
+}
+
+
+def assert_pdfua(paths: list[Path]) -> None:
+    """Every PDF passes the PDF/UA checker; only the rules in KNOWN_OWN_FAILURES make it an expected failure."""
+    import pytest
+
+    from plainpress.pdfua import check_file
+
+    problems = []
+    for path in paths:
+        report = check_file(path)
+        assert report.checked, f"{path}: not checked ({report.reason})"
+        problems += [(path.name, failure) for failure in report.failures]
+    unexpected = [f"{name}: {failure}" for name, failure in problems if failure.rule not in KNOWN_OWN_FAILURES]
+    assert not unexpected, f"{len(unexpected)} PDF/UA failures:\n" + "\n".join(unexpected)
+    known = sorted({failure.rule for _, failure in problems})
+    if known:
+        pytest.xfail("; ".join(f"{rule}: {KNOWN_OWN_FAILURES[rule]}" for rule in known))
