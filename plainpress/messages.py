@@ -24,7 +24,9 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-MESSAGES_DIR = Path(__file__).resolve().parent.parent / "layouts" / "messages"
+from .paths import PACKAGE_LAYOUTS
+
+MESSAGES_DIR = PACKAGE_LAYOUTS / "messages"
 DEFAULT_LANGUAGE = "en"
 # Names babel knows for a locale's own date formats; anything else is a CLDR pattern.
 DATE_FORMATS = {"short", "medium", "long", "full"}

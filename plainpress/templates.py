@@ -10,8 +10,9 @@ import jinja2
 from markupsafe import Markup
 
 from .messages import Messages
+from .paths import PACKAGE_LAYOUTS
 
-DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+DEFAULT_LAYOUTS = PACKAGE_LAYOUTS  # the package's layouts (plainpress.paths): in a wheel or the checkout
 
 
 @lru_cache(maxsize=8)
