@@ -8,11 +8,13 @@ the one place where errors become messages and exit codes.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
 from types import ModuleType
 
+from . import __version__
 from .errors import PlainpressError
 
 # Command name -> module in plainpress.commands, in the order --help lists them.
@@ -22,6 +24,7 @@ COMMANDS = {
     "check": "check",
     "import": "importing",
     "new": "new",
+    "init": "init",
     "serve": "serve",
     "audit": "audit",
 }
@@ -44,9 +47,10 @@ def _modules(names: list[str] | None = None) -> dict[str, ModuleType]:
 
 def _parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=program(),
         description="plainpress: build accessible EPUB and PDF health books from Markdown articles.",
     )
+    parser.add_argument("--version", action="version", version=f"plainpress {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in modules.values():
         module.register(commands)
@@ -55,12 +59,17 @@ def _parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if not args_in or (args_in[0] not in COMMANDS and args_in[0] not in ("-h", "--help")):
-        args_in.insert(0, "build")
+    if args_in and args_in[0] not in COMMANDS and not args_in[0].startswith("-"):
+        return _unknown_command(args_in[0])
+    if not args_in or (args_in[0] not in COMMANDS and args_in[0] not in ("-h", "--help", "--version")):
+        args_in.insert(0, "build")  # options alone (or nothing) build the book
     modules = _modules([args_in[0]] if args_in[0] in COMMANDS else None)
     if args_in[0] in COMMANDS and args_in[0] not in modules:  # a command whose module is not installed
         modules = _modules()
-    args = _parser(modules).parse_args(args_in)
+    parser = _parser(modules)
+    args, extra = parser.parse_known_args(args_in)
+    if extra:
+        _unknown_options(parser, args.command, extra)
     try:
         return int(modules[args.command].run(args))
     except PlainpressError as error:
@@ -84,6 +93,33 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {error}", file=sys.stderr)
         return 3
+
+
+def program() -> str:
+    """The name the user typed: ``build.py`` in the repository, else ``plainpress``."""
+    return "build.py" if os.path.basename(sys.argv[0]) == "build.py" else "plainpress"
+
+
+def _unknown_command(word: str) -> int:
+    close = difflib.get_close_matches(word, COMMANDS, n=3, cutoff=0.6)
+    suggestion = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    print(f"usage: {program()} [COMMAND] [options]", file=sys.stderr)
+    print(f"{program()}: error: unknown command {word!r}{suggestion}", file=sys.stderr)
+    print(f"The commands are: {', '.join(COMMANDS)}. See: {program()} --help", file=sys.stderr)
+    return 2
+
+
+def _unknown_options(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> None:
+    """Stop (exit 2) on words the command does not take, suggesting the options they resemble."""
+    sub = next((a.choices[command] for a in parser._actions if isinstance(a, argparse._SubParsersAction)), parser)
+    known = [o for action in sub._actions for o in action.option_strings if o.startswith("--")]
+    hints = []
+    for word in extra:
+        close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6) if word.startswith("-") else []
+        if close:
+            hints.append(f"{word!r}: did you mean {close[0]!r}?")
+    message = f"unrecognized arguments: {' '.join(extra)}"
+    sub.error(f"{message} ({'; '.join(hints)})" if hints else message)
 
 
 def _count(messages: list[str]) -> str:

@@ -147,6 +147,10 @@ class BookConfig:
             check=lambda grade: None if 0 < grade <= 20 else f"expected a grade over 0, up to 20, found {grade:g}",
         ),
     )
+    layouts: str = field(
+        default="",
+        metadata=doc("Folder of templates and CSS replacing the package's file by file, relative to the book"),
+    )
     source_line: int = 0
 
 

@@ -25,6 +25,7 @@ from .progress import Clock, pages
 from .publish import Staging, lock, staging
 from .render import Renderer
 from .resources import check_layouts
+from .templates import Layouts, layout_roots
 
 BOOK_KINDS = ("epub", "pdf")
 
@@ -33,7 +34,7 @@ def run_stages(
     book_dir: Path,
     out: Path,
     strict: bool,
-    layouts: Path,
+    layouts: Layouts,
     progress: Callable[[str], None],
     handouts_only: bool,
     options: RenderOptions,
@@ -41,7 +42,7 @@ def run_stages(
     book = gather(book_dir)  # 1. every source into typed models
     analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
     findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
-    check_layouts(layouts, [layouts, book.root, *font_roots()])  # their CSS loads nothing from elsewhere
+    check_layouts(layouts, [*layout_roots(layouts), book.root, *font_roots()])  # their CSS loads nothing from elsewhere
     cache = RenderCache(options.cache) if options.cache else None
     renderer = Renderer(options.jobs, options.scheduler, cache, options.dump_html)
     gc.freeze()  # the book lives to the end: spare it the collector's passes while the outputs are made
@@ -63,7 +64,7 @@ def run_stages(
 def _render(
     book: Book,
     stage: Staging,
-    layouts: Path,
+    layouts: Layouts,
     renderer: Renderer,
     progress: Callable[[str], None],
     handouts_only: bool,

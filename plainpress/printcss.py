@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .fonts import print_faces
 from .messages import Messages
-from .templates import read_layout, render
+from .templates import layout_file, read_layout, render
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
@@ -38,7 +38,7 @@ def print_stylesheets(layouts: Path, paper: str, say: Messages, *extra: str) -> 
     sheets += [read_layout(name, layouts) for name in extra]
     page = css_string(f", {say('page')} ")
     sheets.append(f"@page {{ size: {PAPER[paper]}; }}")
-    sheets.append(icon_css(lambda tier: (layouts / "icons" / f"{tier}.svg").resolve().as_uri()))
+    sheets.append(icon_css(lambda tier: layout_file(f"icons/{tier}.svg", layouts).resolve().as_uri()))
     sheets.append(
         f".used-in a.use::after, .backlinks a.use::after {{ content: {page} target-counter(attr(href), page); }}"
     )

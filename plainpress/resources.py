@@ -25,6 +25,7 @@ import tinycss2
 from lxml import etree
 
 from .errors import Finding, Location, Problems, Severity
+from .paths import Layouts
 
 # The codes, documented in the README's "Finding codes".
 OUTSIDE = "I001"  # a path that leaves the book (or the allowed folders)
@@ -239,13 +240,12 @@ def css_urls(text: str, declarations: bool = False) -> Iterator[tuple[str, int]]
                 stack.extend(children)
 
 
-def check_layouts(layouts: Path, roots: list[Path]) -> None:
-    """Every stylesheet of the layouts may load files only from the allowed folders, and the
-    SVG icons must stand alone: raise :class:`Problems` naming the file and line otherwise."""
+def check_layouts(layouts: Path | Layouts, roots: list[Path]) -> None:
+    """Every stylesheet of the layouts (a folder, or a stack of them: the files that win) may load files
+    only from the allowed folders, and the SVG icons must stand alone: raise :class:`Problems` naming the
+    file and line otherwise."""
     findings: list[Finding] = []
-    for path in sorted(layouts.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in Layouts.of(layouts).files().values():
         if not inside(path, roots):
             findings.append(
                 Finding(

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import Finding, Location, Severity
+from .paths import Layouts
 
 CACHE_DIR = ".plainpress-cache"
 RENDERER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "tinycss2", "cssselect2", "fonttools", "pyphen", "pillow")
@@ -72,17 +73,31 @@ def write_whole(path: Path, data: bytes) -> None:
         raise
 
 
-def inputs_digest(book_dir: Path, layouts: Path, options: dict[str, object]) -> str:
-    """Every file of the book and the layouts, this code, the options and the environment the build reads."""
+def inputs_digest(
+    book_dir: Path, layouts: Path | Layouts, options: dict[str, object], skip: tuple[Path, ...] = ()
+) -> str:
+    """Every file of the book and the layouts, this code, the options and the environment the build reads;
+    not the folders in ``skip`` (what the build itself writes, when it lies inside the book's folder)."""
     h = hashlib.sha256(code_fingerprint().encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
     for name in ("SOURCE_DATE_EPOCH", "PLAINPRESS_TODAY"):
         h.update(f"{name}={os.environ.get(name, '')}\0".encode())
-    for root in (book_dir, layouts):
-        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+    skipped = {p.resolve() for p in skip}
+    for root in (book_dir, *Layouts.of(layouts).folders):
+        for path in _files(Path(root), skipped):
             h.update(str(path.relative_to(root)).encode() + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _files(root: Path, skipped: set[Path]) -> list[Path]:
+    """The files under ``root`` (not following links to folders), leaving out the ``skipped`` folders."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if (here / d).resolve() not in skipped]
+        found += [here / f for f in files if (here / f).is_file() and (here / f).resolve() not in skipped]
+    return sorted(found)
 
 
 def load_stamp(folder: Path, digest: str, out: Path) -> list[Finding] | None:

@@ -9,16 +9,29 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .errors import PlainpressError
 from .messages import Messages
-from .paths import PACKAGE_LAYOUTS
+from .paths import PACKAGE_LAYOUTS, Layouts
 
+BOOK_LAYOUTS = "layouts"  # a book's own layouts folder, next to its book.yaml
 DEFAULT_LAYOUTS = PACKAGE_LAYOUTS  # the package's layouts (plainpress.paths): in a wheel or the checkout
 
 
+class LayoutsMissing(PlainpressError):
+    """--layouts names no folder."""
+
+    exit_code = 2  # a refused path (the exit-code table in the README)
+
+
+def environment(layouts: Path | Layouts = DEFAULT_LAYOUTS) -> jinja2.Environment:
+    """The environment of a layouts folder or stack: a template is taken from the first folder that has it."""
+    return _environment(Layouts.of(layouts))
+
+
 @lru_cache(maxsize=8)
-def environment(layouts: Path = DEFAULT_LAYOUTS) -> jinja2.Environment:
+def _environment(layouts: Layouts) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in layouts.folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xhtml", "xml", "j2"), default_for_string=True),
         trim_blocks=True,
@@ -38,9 +51,63 @@ def long_date(value: dt.date | None, language: str = "en") -> str:
     return Messages(language).long_date(value)
 
 
-def render(template: str, layouts: Path = DEFAULT_LAYOUTS, **context: object) -> str:
+def render(template: str, layouts: Path | Layouts = DEFAULT_LAYOUTS, **context: object) -> str:
     return environment(layouts).get_template(template).render(**context)
 
 
-def read_layout(name: str, layouts: Path = DEFAULT_LAYOUTS) -> str:
-    return (layouts / name).read_text(encoding="utf-8")
+def read_layout(name: str, layouts: Path | Layouts = DEFAULT_LAYOUTS) -> str:
+    return layout_file(name, layouts).read_text(encoding="utf-8")
+
+
+def layout_file(name: str, layouts: Path | Layouts = DEFAULT_LAYOUTS) -> Path:
+    """The file ``name`` (e.g. ``icons/urgent.svg``) from the first layouts folder that has it."""
+    return Layouts.of(layouts).find(name)
+
+
+def layout_roots(layouts: Path | Layouts) -> tuple[Path, ...]:
+    """The folders a renderer may load layout files from."""
+    return Layouts.of(layouts).folders
+
+
+def book_layouts(book_dir: Path, given: Path | Layouts | None = None) -> Layouts:
+    """The layouts of a build, highest precedence first: ``given`` (``--layouts``), the folder named by
+    ``layouts:`` in book.yaml (relative to the book), the book's own ``layouts/`` folder, the package's.
+    A stack already made is returned as it is."""
+    if isinstance(given, Layouts):
+        return given
+    folders: list[Path] = []
+    if given is not None:
+        if not Path(given).is_dir():
+            raise LayoutsMissing(f"--layouts {given}: there is no such folder; nothing was built")
+        folders.append(Path(given).resolve())
+    configured = _configured_layouts(book_dir)
+    if configured is not None:
+        folders.append(configured)
+    if (book_dir / BOOK_LAYOUTS).is_dir():
+        folders.append((book_dir / BOOK_LAYOUTS).resolve())
+    unique = [f for i, f in enumerate(folders) if f not in folders[:i] and f != DEFAULT_LAYOUTS]
+    return Layouts((*unique, DEFAULT_LAYOUTS))
+
+
+def _configured_layouts(book_dir: Path) -> Path | None:
+    """The folder of ``layouts:`` in book.yaml, or None; a book.yaml that cannot be read is left for the
+    build to report."""
+    from .errors import Location, SourceError
+    from .yamlsrc import load_yaml, read_text
+
+    path = book_dir / "book.yaml"
+    try:
+        data = load_yaml(read_text(path), path)
+    except PlainpressError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("layouts"), str) or not data["layouts"].strip():
+        return None
+    folder = (book_dir / data["layouts"].strip()).resolve()
+    if not folder.is_dir():
+        line = data.line_of("layouts") if hasattr(data, "line_of") else None
+        raise SourceError(
+            Location(path, line),
+            f"layouts: {data['layouts']!r} is not a folder (it is read relative to the book's folder)",
+            code="E001",
+        )
+    return folder

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from ..model import BuildResult, RenderOptions
 from ..progress import Reporter
+from ..publish import builds_folder
 from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
-from ..templates import DEFAULT_LAYOUTS
+from ..templates import Layouts, book_layouts
 
 ONLY = ("epub", "book", "handouts")  # --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards
 
@@ -21,7 +22,7 @@ def build(
     book_dir: Path,
     out: Path,
     strict: bool = False,
-    layouts: Path = DEFAULT_LAYOUTS,
+    layouts: Path | Layouts | None = None,
     progress: Callable[[str], None] = lambda line: None,
     handouts_only: bool = False,
     *,
@@ -34,8 +35,10 @@ def build(
     """Build the book; with ``use_cache``, PDFs whose inputs did not change are reused, and a build whose
     inputs did not change at all returns at once (``unchanged``), leaving the output folder as it is."""
     cache_dir = cache_folder(out)
-    key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": str(layouts.resolve())}
-    digest = inputs_digest(book_dir, layouts, key) if use_cache else None
+    layouts = book_layouts(book_dir, layouts)
+    key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": [str(f) for f in layouts.folders]}
+    written = (out, builds_folder(out), cache_dir, out.parent / f".{out.name}.lock", Path("reports"))
+    digest = inputs_digest(book_dir, layouts, key, skip=written) if use_cache else None
     if digest:
         known = load_stamp(cache_dir, digest, out) if dump_html is None else None  # a dump must run
         if known is not None:
@@ -50,14 +53,24 @@ def build(
     return result
 
 
+LAYOUTS_HELP = (
+    "a folder of templates and CSS that replace the package's file by file; above layouts: in book.yaml "
+    "and the book's layouts/ folder"
+)
+BOOK_HELP = "the book's folder (default: this folder if it holds book.yaml, else book)"
+
+
+def default_book() -> Path:
+    """The book of a command run without --book: this folder when it is one (a book made by init), else book/."""
+    return Path(".") if Path("book.yaml").is_file() else Path("book")
+
+
 def add_book_options(parser: argparse.ArgumentParser, out: bool = True) -> None:
     """The options every command that reads a book shares."""
-    parser.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
+    parser.add_argument("--book", type=Path, default=default_book(), help=BOOK_HELP)
     if out:
         parser.add_argument("--out", type=Path, default=Path("dist"), help="the output folder (default: dist)")
-        parser.add_argument(
-            "--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)"
-        )
+        parser.add_argument("--layouts", type=Path, metavar="DIR", help=LAYOUTS_HELP)
     parser.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
 

@@ -14,68 +14,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import yaml
 
 from ..errors import PlainpressError
 from ..gather import ARTICLES_DIR, BOOK_FILE, load_config
-from ..messages import Messages
 from ..model import SLUG, PartEntry
-
-MAX_SLUG = 60
+from ..starter import article_text, slugify
+from .build import BOOK_HELP, default_book
 
 
 class NewArticleError(PlainpressError):
     """The article cannot be started; nothing was written."""
-
-
-def slugify(title: str) -> str:
-    """The file name of an article from its title: lower-case ASCII words joined by hyphens.
-
-    Accents are dropped (``Qué hacer`` -> ``que-hacer``, ``ñame`` -> ``name``); the slug is cut
-    at a word boundary to at most 60 characters."""
-    title = re.sub(r"['\u2019]", "", title)  # what's -> whats
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug
-
-
-def _yaml_scalar(text: str) -> str:
-    """``text`` as a YAML value on one line: plain when it reads back the same, else double-quoted."""
-    plain = " ".join(text.split())
-    try:
-        if "#" not in plain and yaml.safe_load(f"key: {plain}") == {"key": plain}:
-            return plain
-    except yaml.YAMLError:
-        pass
-    escaped = plain.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def article_text(title: str, language: str, today: dt.date) -> str:
-    """The new article: front matter with every key an editor fills in, and a starter body."""
-    say = Messages(language)
-    return (
-        "---\n"
-        f"title: {_yaml_scalar(title)}\n"
-        f"summary: {_yaml_scalar(say('new.summary'))}\n"
-        f"date: {today.isoformat()}\n"
-        "authors: []\n"
-        "keywords: []\n"
-        f"# {say('new.review_hint')}\n"
-        "---\n"
-        "\n"
-        f"## {say('new.heading')}\n"
-        "\n"
-        f"{say('new.body')}\n"
-    )
 
 
 # ----------------------------------------------------------------------------
@@ -218,7 +171,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "its comments and layout. An existing article is never overwritten. Prints the new file's path.",
     )
     parser.add_argument("title", help='the article\'s title, in quotes: "When to worry"')
-    parser.add_argument("--book", type=Path, default=Path("book"), help="the book's folder (default: book)")
+    parser.add_argument("--book", type=Path, default=default_book(), help=BOOK_HELP)
     parser.add_argument("--slug", help="the file name without .md (default: made from the title)")
 
 

@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from ..preview import SCRIPT, Preview, Snapshot, index_page, message_page, view_page
-from ..templates import DEFAULT_LAYOUTS
-from .build import add_book_options
+from ..templates import book_layouts
+from .build import LAYOUTS_HELP, add_book_options
 
 HOST = "127.0.0.1"  # loopback only: the preview is for the editor at this computer
 DEFAULT_PORT = 8000
@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "themselves. Nothing is written to the output folder. Stop it with Ctrl+C.",
     )
     add_book_options(parser, out=False)
-    parser.add_argument("--layouts", type=Path, default=DEFAULT_LAYOUTS, help="templates and CSS (default: layouts)")
+    parser.add_argument("--layouts", type=Path, metavar="DIR", help=LAYOUTS_HELP)
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"the port to listen on (default: {DEFAULT_PORT}; 0 picks one)"
     )
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.book}: error E001: the book's folder does not exist", file=sys.stderr)
         return 1
     try:
-        server = ThreadingHTTPServer((HOST, args.port), handler(Preview(args.book, args.layouts, args.strict)))
+        layouts = book_layouts(args.book, args.layouts)
+        server = ThreadingHTTPServer((HOST, args.port), handler(Preview(args.book, layouts, args.strict)))
     except OSError as error:
         print(
             f"error: cannot listen on {HOST}:{args.port} ({error.strerror}); is another preview running? "
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print("Saved changes show in the open pages. Press Ctrl+C to stop.", flush=True)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=_watch, args=(preview, [args.book, args.layouts], stop, say.build), name="watch", daemon=True
+        target=_watch, args=(preview, [args.book, *layouts.folders], stop, say.build), name="watch", daemon=True
     )
     watcher.start()
     # Ctrl+C and SIGTERM stop it, also when started in the background (where SIGINT starts out ignored).

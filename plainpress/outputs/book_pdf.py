@@ -16,7 +16,7 @@ from ..messages import Messages, csl_locale
 from ..model import Book, Output
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import page_of_content, print_stylesheets
-from ..templates import DEFAULT_LAYOUTS, render
+from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import (
     CardTier,
     bibliography_view,
@@ -94,7 +94,7 @@ def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
         *print_stylesheets(layouts, book.config.paper, say, "pdf/book.css"),
         f"@page {{ @bottom-right {{ content: {page_of_content(say)}; }} }}",
     )
-    roots = (book.root, layouts, *font_roots())
+    roots = (book.root, *layout_roots(layouts), *font_roots())
     job = PdfJob(html, book.root, sheets, roots, f"{book.config.title} (book PDF)", page_starts=True)
     path = f"{book_stem(book.config.title)}.pdf"
     return Planned(path, job, partial(_finish_book, book.config.paper, path, card))

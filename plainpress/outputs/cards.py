@@ -15,7 +15,7 @@ from ..messages import Messages
 from ..model import Book, Output, Profile
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import print_stylesheets
-from ..templates import DEFAULT_LAYOUTS, render
+from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import CardTier, build_time, card_view
 
 CARD = (105.0, 148.0)  # A6, mm
@@ -120,7 +120,7 @@ def plan_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAUL
     else:
         sheets.append("@page { margin: 0; }")
     path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
-    job = PdfJob(html, book.root, tuple(sheets), (book.root, layouts, *font_roots()), title)
+    job = PdfJob(html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), title)
     return Planned(path, job, partial(_finish_card, profile, variant, path, tiers))
 
 

@@ -25,7 +25,7 @@ from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import css_string, page_of_content, print_stylesheets
-from ..templates import DEFAULT_LAYOUTS, render
+from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import BibItem, GlossaryItem, build_time, glossary_view
 
 SIZES = ("standard", "large-print")
@@ -144,7 +144,7 @@ def handout_job(
     extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
     sheets = print_stylesheets(layouts, paper, say, *extra)
     sheets.append(footer_css(book, article, profile, say))
-    roots = (book.root, layouts, *font_roots())
+    roots = (book.root, *layout_roots(layouts), *font_roots())
     return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
 
 
@@ -224,7 +224,9 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
     )
     path = f"handouts/{profile.slug}/index-{paper}.pdf"
-    job = PdfJob(html, book.root, tuple(sheets), (book.root, layouts, *font_roots()), f"index {profile.slug}")
+    job = PdfJob(
+        html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), f"index {profile.slug}"
+    )
     return Planned(path, job, partial(_finish_index, profile, paper, path))
 
 
