@@ -1,10 +1,11 @@
 """The starter texts of ``new`` and ``init``, in the book's language: one place for all of them.
 
-Every sentence an editor is meant to replace comes from the message files under the keys of
-:data:`PLACEHOLDER_KEYS`, so a check can find one left in a book (:func:`placeholder_texts`),
-and ``new`` and ``init`` write the same words. The files ``init`` writes are made here as text
-(``book.yaml`` with its comments, the starter article, the glossary, the references, one clinic
-profile, ``.gitignore`` and a README); :mod:`plainpress.commands.init` only writes them.
+Every sentence an editor is meant to replace comes from the message files: ``new.*`` for the
+article that ``new`` starts, and the keys of :data:`INIT_PLACEHOLDER_KEYS` for the rest of what
+``init`` writes, which the placeholder check (N001) registers: one text is written and found.
+The files ``init`` writes are made here as text (``book.yaml`` with its comments, the starter
+article, the glossary, the references, one clinic profile, ``.gitignore`` and a README);
+:mod:`plainpress.commands.init` only writes them.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import yaml
 
 from .messages import Messages
 
-# Message keys whose text is a placeholder: a book that still prints one is not finished.
-PLACEHOLDER_KEYS = (
-    "new.summary",
-    "new.body",
+# Message keys of the placeholders init writes (besides new's starter article): the placeholder
+# check (plainpress.checks.placeholders, N001) looks for every one of them.
+INIT_PLACEHOLDER_KEYS = (
     "init.body_glossary",
     "init.red_flag_intro",
     "init.red_flag_emergency",
@@ -48,12 +48,6 @@ GITIGNORE = (
     ".plainpress-cache/\n"
     "reports/\n"
 )
-
-
-def placeholder_texts(language: str) -> list[str]:
-    """The placeholder sentences of ``language`` (and of English, which a book in any language may hold)."""
-    found = {Messages(tag)(key) for tag in {language, "en"} for key in PLACEHOLDER_KEYS}
-    return sorted(found)
 
 
 def slugify(title: str) -> str:

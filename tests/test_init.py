@@ -14,13 +14,13 @@ import yaml
 
 from plainpress import __version__
 from plainpress.check import review
+from plainpress.checks.placeholders import STARTER_KEYS, starter_in
 from plainpress.cli import main
 from plainpress.commands.build import build
 from plainpress.commands.init import init_book
 from plainpress.errors import Severity
 from plainpress.gather import gather
 from plainpress.messages import Messages
-from plainpress.starter import PLACEHOLDER_KEYS, placeholder_texts
 
 from .helpers import ROOT
 
@@ -62,14 +62,17 @@ def test_the_starter_builds_at_once_with_warnings_not_errors(tmp_path):
     assert {"epub", "pdf", "handout", "card"} <= kinds
 
 
-def test_placeholders_are_the_starter_texts(tmp_path):
-    """One place: every placeholder sentence init writes is listed, in the book's language."""
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_placeholder_check_knows_every_placeholder_init_writes(tmp_path, language):
+    """One place: the check (N001) finds init's starter texts in book.yaml and the article."""
     book = tmp_path / "b"
-    init_book(book, "B", "es", today=TODAY)
-    texts = placeholder_texts("es")
+    init_book(book, "B", language, today=TODAY)
     everything = "\n".join(p.read_text() for p in book.rglob("*") if p.is_file())
-    assert len(texts) >= len(PLACEHOLDER_KEYS)
-    assert all(Messages("es")(key) in everything or key.startswith("new.body") for key in PLACEHOLDER_KEYS)
+    written = [key for key in STARTER_KEYS if Messages(language)(key) in everything]
+    assert len(written) >= 12
+    found = {f.location.path.name for f in review(gather(book), TODAY) if f.code == "N001"}
+    assert {"book.yaml", *(p.name for p in (book / "articles").glob("*.md"))} <= found
+    assert starter_in(Messages(language)("init.clinic_name")) == "init.clinic_name"
 
 
 @pytest.mark.parametrize("occupied", ["file-inside", "hidden-file", "is-a-file"])

@@ -17,9 +17,10 @@ from pathlib import Path
 from ..errors import Finding, Location, Severity
 from ..messages import Messages, available_languages
 from ..model import Article, Book
+from ..starter import INIT_PLACEHOLDER_KEYS
 
 # Keys of layouts/messages of the text that a command writes for the editor to replace.
-STARTER_KEYS: list[str] = ["new.summary", "new.heading", "new.body"]
+STARTER_KEYS: list[str] = ["new.summary", "new.heading", "new.body", *INIT_PLACEHOLDER_KEYS]
 # Headings are short: they are starter text only when they are the whole heading.
 WHOLE_LINE_KEYS = {"new.heading"}
 
