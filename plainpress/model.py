@@ -16,6 +16,7 @@ from typing import Any, Literal
 from .errors import Finding, Location
 from .messages import Messages
 from .schema import doc
+from .trust import TRUST_DOCS, ClinicalReviewer, TrustMarks, check_feedback
 
 Tier = Literal["emergency", "urgent", "routine"]
 Unmapped = Literal[None]  # an empty value in a mapping that the schema accepts (a citation number not mapped yet)
@@ -126,6 +127,13 @@ class BookConfig:
         metadata=doc("Reading order: chapter slugs, or parts with `part` and `chapters`")
     )
     subtitle: str = field(default="", metadata=doc("Subtitle"))
+    authors: list[str] = field(default_factory=list, metadata=doc(TRUST_DOCS["authors"] + " of every article"))
+    clinical_reviewer: ClinicalReviewer | None = field(
+        default=None, metadata=doc(TRUST_DOCS["clinical_reviewer"] + " (an article's own overrides it)")
+    )
+    funding: str = field(default="", metadata=doc(TRUST_DOCS["funding"]))
+    evidence: str = field(default="", metadata=doc(TRUST_DOCS["evidence"]))
+    feedback: str = field(default="", metadata=doc(TRUST_DOCS["feedback"], check=check_feedback))
     sample: bool = field(default=False, metadata=doc("true marks every output as sample content, not for patients"))
     paper: Literal["a4", "letter"] = field(default="a4", metadata=doc("Paper size of the book PDF: a4 or letter"))
     limits: Limits = field(default_factory=Limits, metadata=doc("Safety limits checked while reading sources"))
@@ -224,8 +232,17 @@ class ArticleMeta:
     )
     reviewed: dt.date | None = field(default=None, metadata=doc("Date last reviewed, YYYY-MM-DD"))
     next_review: dt.date | None = field(default=None, metadata=doc("Date of the next review, YYYY-MM-DD"))
-    authors: list[str] = field(default_factory=list, metadata=doc("Authors' names"))
+    authors: list[str] = field(default_factory=list, metadata=doc("Authors' names (default: the book's)"))
     reviewers: list[str] = field(default_factory=list, metadata=doc("Reviewers' names"))
+    clinical_reviewer: ClinicalReviewer | None = field(
+        default=None, metadata=doc(TRUST_DOCS["clinical_reviewer"] + " (default: the book's)")
+    )
+    publisher: str = field(default="", metadata=doc(TRUST_DOCS["publisher"] + " (default: the book's)"))
+    funding: str = field(default="", metadata=doc(TRUST_DOCS["funding"] + " (default: the book's)"))
+    evidence: str = field(default="", metadata=doc(TRUST_DOCS["evidence"] + " (default: the book's)"))
+    feedback: str = field(
+        default="", metadata=doc(TRUST_DOCS["feedback"] + " (default: the book's)", check=check_feedback)
+    )
     keywords: list[str] = field(default_factory=list, metadata=doc("Keywords"))
     url: str = field(default="", metadata=doc("The article's online address; handouts print it with a QR code"))
     citations: dict[int, str | Unmapped] = field(
@@ -356,6 +373,18 @@ class Book:
             "advice_line": c.advice_line,
             "advice_line_name": c.advice_line_name or Messages(self.language)("contacts.advice_line_name"),
         }
+
+    def trust_marks(self, article: Article | None = None) -> TrustMarks:
+        """The trust marks of an article (its own, else the book's), or of the whole book."""
+        meta, book = (article.meta if article else None), self.config
+        return TrustMarks(
+            authors=tuple((meta.authors if meta and meta.authors else None) or book.authors),
+            clinical_reviewer=(meta.clinical_reviewer if meta else None) or book.clinical_reviewer,
+            publisher=(meta.publisher if meta else "") or book.publisher,
+            funding=(meta.funding if meta else "") or book.funding,
+            evidence=(meta.evidence if meta else "") or book.evidence,
+            feedback=(meta.feedback if meta else "") or book.feedback,
+        )
 
     def citation_number(self, key: str) -> int | None:
         return self.citation_numbers.get(key)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from .glossary import sorted_entries
 from .messages import Messages
-from .model import TIERS, Article, Book
+from .model import TIERS, Article, Book, RedFlag
+from .trust import TrustMarks
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ChapterView:
     part_title: str | None
     reviewed: dt.date | None
     next_review: dt.date | None
+    draft: bool = False  # stamped with a notice at the top of the chapter
+    trust: TrustMarks | None = None  # printed at the end of the chapter
 
 
 def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
@@ -37,7 +40,14 @@ def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
         part_title=first_of_part.title if first_of_part else None,
         reviewed=article.meta.reviewed,
         next_review=article.meta.next_review,
+        draft=article.is_draft,
+        trust=book.trust_marks(article),
     )
+
+
+def chapter_views(book: Book) -> list[ChapterView]:
+    """Every chapter without its text: the colophon's review dates per chapter."""
+    return [chapter_view(book, article, "") for article in book.articles]
 
 
 def build_time(book: Book) -> dt.datetime:
@@ -151,13 +161,14 @@ def card_view(
     say: Messages,
     contacts: dict[str, str],
     flag_href: Callable[[str, str], str],
+    flags: list[RedFlag] | None = None,
 ) -> list[CardTier]:
-    """Every red flag, deduplicated, grouped by tier with the emergency tier first."""
+    """Every red flag (or those of ``flags``), deduplicated, grouped by tier with the emergency tier first."""
     tiers = []
     for tier in TIERS:
         seen: set[str] = set()
         items = []
-        for flag in book.red_flags:
+        for flag in book.red_flags if flags is None else flags:
             key = " ".join(flag.text.casefold().split()).rstrip(".")
             if flag.tier != tier or key in seen:
                 continue

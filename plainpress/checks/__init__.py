@@ -22,6 +22,7 @@ from .reading import reading_findings, readings
 from .signs import warning_sign_findings
 from .structure import structure_findings
 from .tiers import tier_findings
+from .trust import trust_findings
 
 __all__ = ["editorial", "inspect", "readings", "today"]
 
@@ -39,5 +40,11 @@ def inspect(article: Article, xhtml: str, has_flags: bool, language: str) -> lis
 
 
 def editorial(book: Book, on: dt.date | None = None) -> list[Finding]:
-    """Review dates and reading levels of an analysed book, as of ``on`` (default: :func:`today`)."""
-    return date_findings(book, on or today()) + reading_findings(book, readings(book)) + placeholder_findings(book)
+    """Review dates, reading levels, starter text and trust marks of an analysed book, as of ``on``
+    (default: :func:`today`)."""
+    return (
+        date_findings(book, on or today())
+        + reading_findings(book, readings(book))
+        + placeholder_findings(book)
+        + trust_findings(book)
+    )

@@ -73,6 +73,8 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
         glossary=glossary,
         bibliography=bibliography,
         parts=parts,
+        trust=book.trust_marks(),
+        colophon_chapters=chapters,
         say=say,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

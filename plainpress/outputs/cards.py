@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import Finding, RenderError
 from ..fonts import font_roots
 from ..messages import Messages
-from ..model import Book, Output, Profile
+from ..model import Book, Output, Profile, RedFlag, output_path
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
@@ -80,22 +80,33 @@ def layout_sheet(paper: str) -> tuple[list[Slot], list[dict[str, float]]]:
     return slots, marks
 
 
-def _tiers(book: Book, profile: Profile) -> list[CardTier]:
+def card_flags(book: Book, draft: bool) -> list[RedFlag]:
+    """The signs a card gathers: those of reviewed articles, or (the draft card) every sign of the book."""
+    drafts = {a.slug for a in book.articles if a.is_draft}
+    return list(book.red_flags) if draft else [f for f in book.red_flags if f.article not in drafts]
+
+
+def _tiers(book: Book, profile: Profile, draft: bool = False) -> list[CardTier]:
     say = Messages(book.language)
-    return card_view(book, say, profile.contacts(), lambda slug, anchor: "")
+    return card_view(book, say, profile.contacts(), lambda slug, anchor: "", card_flags(book, draft))
 
 
-def render_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
+def render_card(
+    book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS, draft: bool = False
+) -> PdfResult:
     """variant: 'standard', 'large-print', or 'sheet-<paper>'."""
-    planned = plan_card(book, profile, variant, layouts)
+    planned = plan_card(book, profile, variant, layouts, draft)
     result = render_job(planned.job)
     planned.finish(result)  # fails when the card does not fit on one page
     return result
 
 
-def plan_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
+def plan_card(
+    book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS, draft: bool = False
+) -> Planned:
+    """One card; ``draft``: the card with every sign, drafts' included, stamped and under drafts/cards/."""
     say = Messages(book.language)
-    tiers = _tiers(book, profile)
+    tiers = _tiers(book, profile, draft)
     slots, marks = layout_sheet(variant.removeprefix("sheet-")) if variant.startswith("sheet-") else ([], [])
     title = f"{say('card')} \u2014 {profile.name}"
     html = render(
@@ -109,6 +120,7 @@ def plan_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAUL
         slots=slots,
         marks=marks,
         sample=book.config.sample,
+        draft=draft,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     paper = variant.removeprefix("sheet-") if slots else "a4"
@@ -119,7 +131,7 @@ def plan_card(book: Book, profile: Profile, variant: str, layouts: Path = DEFAUL
         sheets += [render("card/large-print.css", layouts), "@page { size: A5; }"]
     else:
         sheets.append("@page { margin: 0; }")
-    path = f"cards/{profile.slug}/red-flag-card-{variant}.pdf"
+    path = output_path("cards", profile.slug, f"red-flag-card-{variant}.pdf", draft)
     job = PdfJob(html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), title)
     return Planned(path, job, partial(_finish_card, profile, variant, path, tiers))
 
@@ -133,7 +145,8 @@ def _finish_card(
     if variant.startswith("sheet-"):
         extra["paper"] = variant.removeprefix("sheet-")
         extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
-    return Output("card", f"{profile.slug}-{variant}", path, result.data, result.pages, extra), []
+    variant_name = f"{profile.slug}-{variant}" + ("-draft" if path.startswith("drafts/") else "")
+    return Output("card", variant_name, path, result.data, result.pages, extra), []
 
 
 def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
@@ -152,9 +165,14 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
 
 
 def plan_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
-    """Every card of every profile (none when the book has no red flags)."""
-    if not book.red_flags:
-        return
-    for profile in book.profiles:
-        for variant in ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]:
-            yield plan_card(book, profile, variant, layouts)
+    """Every card of every profile: in cards/ the signs of reviewed articles (none when they have no red
+    flags); when drafts have signs too, a card with every sign in drafts/cards/, stamped as a draft."""
+    kinds = [draft for draft in (False, True) if card_flags(book, draft) and (not draft or _drafts_have_flags(book))]
+    for draft in kinds:
+        for profile in book.profiles:
+            for variant in ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]:
+                yield plan_card(book, profile, variant, layouts, draft)
+
+
+def _drafts_have_flags(book: Book) -> bool:
+    return len(card_flags(book, True)) > len(card_flags(book, False))

@@ -22,7 +22,7 @@ from ..model import TIERS, Article, Book
 from ..pdfrender import PageStart
 from ..printcss import icon_css
 from ..templates import DEFAULT_LAYOUTS, layout_file, read_layout, render
-from ..views import bibliography_view, build_time, card_view, chapter_view, glossary_view
+from ..views import bibliography_view, build_time, card_view, chapter_view, chapter_views, glossary_view
 from .cover import cover_alt, cover_png
 from .epub_images import add_images, guard_package, image_href
 from .epubzip import repack
@@ -158,7 +158,15 @@ def documents(
         doc(kind, PARTS[kind][0], f"epub/{kind}.xhtml.j2", name, items=_part_items(book, kind, say))
         for kind, name in parts
     ]
-    colophon = doc("colophon", "colophon.xhtml", "epub/colophon.xhtml.j2", say("colophon"), book=config)
+    colophon = doc(
+        "colophon",
+        "colophon.xhtml",
+        "epub/colophon.xhtml.j2",
+        say("colophon"),
+        book=config,
+        trust=book.trust_marks(),
+        colophon_chapters=chapter_views(book),
+    )
 
     toc = _toc(book) + [NavEntry(name, f"{PARTS[kind][0]}#{PARTS[kind][1]}") for kind, name in parts]
     toc.append(NavEntry(say("colophon"), "colophon.xhtml#colophon"))

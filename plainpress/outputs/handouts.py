@@ -26,6 +26,7 @@ from ..model import Article, Book, Output, Profile, output_path
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import css_string, page_of_content, print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
+from ..trust import TrustMarks
 from ..views import BibItem, GlossaryItem, build_time, glossary_view
 
 SIZES = ("standard", "large-print")
@@ -47,6 +48,8 @@ class HandoutView:
     url: str
     stamp: str
     disclaimer: str
+    draft: bool = False  # a banner at the top of the first page, and of every page (draft_css)
+    trust: TrustMarks | None = None  # printed on the last page, in "About this handout"
 
 
 def short_date(value: dt.date, language: str = "en") -> str:
@@ -111,6 +114,8 @@ def handout_view(
         url=article.meta.url,
         stamp=stamp(book, article, say),
         disclaimer=book.config.disclaimer,
+        draft=article.is_draft,
+        trust=book.trust_marks(article),
     )
 
 
@@ -119,6 +124,14 @@ def footer_css(book: Book, article: Article, profile: Profile, say: Messages) ->
     return (
         f"@page {{ @bottom-left {{ content: {css_string(clinic)} '\\A' {css_string(stamp(book, article, say))}; }}"
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
+    )
+
+
+def draft_css(say: Messages) -> str:
+    """A draft's banner at the top of every page (the page's own margin: an artifact, repeated)."""
+    return (
+        f"@page {{ @top-center {{ content: {css_string(say('draft.banner'))}; font-weight: 700; font-size: 12pt;"
+        " border: 2px dashed; padding: 0.5mm 3mm; margin-top: 3mm; vertical-align: middle; } }"
     )
 
 
@@ -144,6 +157,8 @@ def handout_job(
     extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
     sheets = print_stylesheets(layouts, paper, say, *extra)
     sheets.append(footer_css(book, article, profile, say))
+    if article.is_draft:
+        sheets.append(draft_css(say))
     roots = (book.root, *layout_roots(layouts), *font_roots())
     return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
 
