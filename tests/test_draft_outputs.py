@@ -96,10 +96,12 @@ def test_cards_reviewed_signs_only_and_a_draft_card_with_every_sign(drafted):
     reviewed_sign, draft_sign = "You have not slept at all for several nights.", "You have chest pain."
     for variant in ("standard", "large-print", "sheet-a4", "sheet-letter"):
         card = _flat(" ".join(b for b, _ in _text(drafted / "cards" / "neutral" / f"red-flag-card-{variant}.pdf")))
-        assert _flat(reviewed_sign) in card and _flat(draft_sign) not in card and "Draftcard" not in card
+        assert _flat(reviewed_sign) in card and _flat(draft_sign) not in card and "Draft:" not in card
         draft = drafted / "drafts" / "cards" / "neutral" / f"red-flag-card-{variant}.pdf"
         text = _flat(" ".join(b for b, _ in _text(draft)))
-        assert _flat(reviewed_sign) in text and _flat(draft_sign) in text and "Draftcard:" in text, variant
+        assert (
+            _flat(reviewed_sign) in text and _flat(draft_sign) in text and "Draft:somesignsarenotreviewedyet." in text
+        ), variant
 
 
 def test_book_pdf_chapter_notice_and_colophon_dates_per_chapter(drafted):
