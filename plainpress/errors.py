@@ -20,13 +20,16 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Location:
-    """Where something comes from: a file and, when known, a line (1-based)."""
+    """Where something comes from: a file and, when known, a line and a column (1-based)."""
 
     path: Path
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         shown = _display_path(self.path)
+        if self.line and self.column:
+            return f"{shown}:{self.line}:{self.column}"
         return f"{shown}:{self.line}" if self.line else shown
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from .errors import Location, SourceError
 from .resources import OUTSIDE, inside, real
+from .yamlerrors import syntax_error
 
 # Characters XML (and so an EPUB) cannot hold: C0 controls other than tab and line ends, U+FFFE, U+FFFF.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -156,11 +157,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:  # the composer recurses once per level: far deeper than any book needs
         raise SourceError(Location(path, first_line), "the YAML is nested too deeply to be read", code="E003") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + first_line) if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise SourceError(Location(path, line), f"YAML syntax error: {problem}", code="E003") from None
+    except yaml.MarkedYAMLError as exc:  # in our words, at the fault, the line quoted (yamlerrors)
+        raise syntax_error(exc, text, path, first_line) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + first_line
         problem = f"the character U+{exc.character:04X} is not allowed in YAML"

@@ -176,7 +176,7 @@ CASES: list[tuple[str, Spoil, list[str]]] = [
     ("one-line-headings", _append("articles/first-steps.md", "\n\n" + "## h\n" * 5000), ["error L003"]),
     ("huge-paragraph", _append("articles/first-steps.md", "\n\n" + "*a* " * 30000 + "\n"), ["error L003"]),
     # --- glossary and references
-    ("glossary-syntax", _write("glossary.yaml", "- term: [unclosed\n"), ["glossary.yaml:2: error E003"]),
+    ("glossary-syntax", _write("glossary.yaml", "- term: [unclosed\n"), ["glossary.yaml:1:9: error E003"]),
     ("glossary-not-list", _write("glossary.yaml", "term: x\n"), ["glossary.yaml:1: error E004"]),
     ("glossary-no-definition", _write("glossary.yaml", "- term: x\n"), ["glossary.yaml:1: error E004"]),
     ("glossary-binary", _bytes("glossary.yaml", b"\xff\xfe\x00t\x00e"), ["glossary.yaml:1: error E002"]),
