@@ -349,4 +349,5 @@ def syntax_error(error: yaml.MarkedYAMLError, text: str, path: Path, first_line:
     else:
         found = explain(error, text)
     location = Location(path, found.line + first_line, found.column + 1)
-    return YamlSyntaxError(location, found.message, excerpt(text, found.line, found.column, first_line))
+    message = f"YAML syntax error: {found.message}"
+    return YamlSyntaxError(location, message, excerpt(text, found.line, found.column, first_line))

@@ -49,7 +49,7 @@ def test_yaml_syntax_error_names_line(book, capsys):
     _edit(book / "book.yaml", "editors: [Test Editor]", "editors: [Test Editor")
     code, err = _run(book, capsys)
     assert code == 1
-    assert "book.yaml:" in err and "YAML syntax error" in err
+    assert "book.yaml:8:10: error E003: YAML syntax error" in err  # where the [ opened
 
 
 def test_unknown_key_suggests_the_right_one(book, capsys):

@@ -131,7 +131,7 @@ def test_the_build_quotes_the_line_with_a_caret(tmp_path):
         cwd=tmp_path,
     )
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert f"book.yaml:{number}:3: error E003: this line is not 'key: value'" in run.stderr
+    assert f"book.yaml:{number}:3: error E003: YAML syntax error: this line is not 'key: value'" in run.stderr
     assert f'  {number} |   advice_line "555-0100"\n' in run.stderr
     assert f"  {' ' * len(str(number))} |   ^\n" in run.stderr
     assert not (tmp_path / "dist").exists()

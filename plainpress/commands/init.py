@@ -15,6 +15,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from ..cli import program
 from ..errors import PlainpressError
 from ..messages import available_languages, base_language
 from ..starter import starter_files
@@ -105,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
     written = init_book(args.folder, title, args.language, args.paper)
     for path in written:
         print(path)
-    book = args.folder
+    command = "python build.py" if program() == "build.py" else "plainpress"
     print(
-        f"started the book {title!r} in {book}/ ({len(written)} files). Next: cd {book} && plainpress check, "
-        "then plainpress build",
+        f"started the book {title!r} in {args.folder}/ ({len(written)} files). Next: cd {args.folder}, then "
+        f"{command} check and {command} build",
         file=sys.stderr,
     )
     return 0

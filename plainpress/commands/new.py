@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from ..cli import program
 from ..errors import PlainpressError
 from ..gather import ARTICLES_DIR, BOOK_FILE, load_config
 from ..model import SLUG, PartEntry
@@ -178,5 +179,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path, done = new_article(args.book, args.title, args.slug)
     print(path)
-    print(f"{done}. Write the summary and the text, then run: python build.py --book {args.book}", file=sys.stderr)
+    command = "python build.py" if program() == "build.py" else "plainpress"
+    print(f"{done}. Write the summary and the text, then run: {command} build --book {args.book}", file=sys.stderr)
     return 0
