@@ -227,7 +227,12 @@ def _odd_first_entry(mark: yaml.Mark, lines: list[str]) -> Explained | None:
     if not above or _key_column(lines[above[0]]) <= column:
         return None
     block = above[: next((i for i, n in enumerate(above) if _key_column(lines[n]) <= column), len(above))]
-    if len(block) == 1 and below and _indent(lines[below[0]]) == column:
+    # The file's indentation step (from the other lines): the line off that grid is the odd one out.
+    others = {_indent(lines[n]) for n in _content(lines, range(len(lines))) if n not in (block[0], mark.line)}
+    unit = min((i for i in others if i > 0), default=2)
+    off_grid = _key_column(lines[block[0]]) % unit != 0 and column % unit == 0
+    lined_up = bool(below) and _indent(lines[below[0]]) == column
+    if len(block) == 1 and (lined_up or off_grid):
         n = block[0]
         return Explained(
             n,

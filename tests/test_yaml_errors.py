@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from plainpress.errors import SourceError
-from plainpress.starter import book_yaml, profile_yaml
+from plainpress.starter import book_yaml, glossary_yaml, profile_yaml
 from plainpress.yamlsrc import load_yaml
 
 from .helpers import ROOT, SAMPLE_BOOK
@@ -66,8 +66,7 @@ def _files() -> list[tuple[str, str]]:
         ("sample book.yaml", (SAMPLE_BOOK / "book.yaml").read_text()),
         ("sample glossary", (SAMPLE_BOOK / "glossary.yaml").read_text()),
         ("starter profile", profile_yaml("es", "letter")),
-        # (Not the starter glossary: in a mapping of two lines, one indented differently from the other,
-        # neither is the odd one out.)
+        ("starter glossary", glossary_yaml("en")),
     ]
 
 
