@@ -131,6 +131,15 @@ licence: {q(say("init.licence"))}
 # Printed in the book and on every handout.
 disclaimer: >-
   {say("init.disclaimer")}
+# Trust marks, printed on every handout, at the end of each chapter and in the colophon (an
+# article's front matter can give its own). Until they are given, check warns (T001-T005):
+# authors: [Your Name]
+# clinical_reviewer:
+#   name: The clinician who reviewed the text
+#   role: Their role, e.g. general practitioner
+# funding: Who paid for this book, and any conflicts of interest ("none" is a statement)
+# evidence: How the sources were chosen
+# feedback: an e-mail address, phone number or web address for readers' comments
 # The numbers printed on red-flag notices in the book and the e-book. Handouts and cards use the
 # clinic profiles in profiles/ instead.
 contacts:

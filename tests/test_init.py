@@ -123,3 +123,18 @@ def test_version_and_python_dash_m(tmp_path):
         [sys.executable, "-m", "plainpress", "biuld"], capture_output=True, text=True, check=False, cwd=tmp_path
     )
     assert run.returncode == 2 and "did you mean 'build'" in run.stderr and "usage: plainpress" in run.stderr
+
+
+def test_a_reviewed_article_cannot_print_the_starter_placeholders(tmp_path):
+    """Once an article is reviewed, its handouts are for patients: placeholders left in it and in the
+    clinic profile printed on every handout stop the build."""
+    book = tmp_path / "mybook"
+    init_book(book, "T", today=TODAY)
+    article = next((book / "articles").glob("*.md"))
+    article.write_text(
+        article.read_text().replace(
+            "date: 2026-11-25\n", "date: 2026-11-25\nreviewed: 2026-11-25\nnext_review: 2027-11-25\n"
+        )
+    )
+    errors = [f for f in review(gather(book), TODAY) if f.severity is Severity.ERROR and f.code == "N001"]
+    assert {f.location.path.name for f in errors} == {article.name, "my-clinic.yaml"}

@@ -4,8 +4,9 @@ The starter sentences are the ones ``new`` writes (and ``init``, which registers
 :data:`STARTER_KEYS` names them in ``layouts/messages/<language>.yaml``, so that the command that
 writes them and the check that finds them share one text. They are looked for in every language
 the layouts have (an English starter left in a Spanish book is still a placeholder), in each
-article's front matter and body and in ``book.yaml``. An error in a reviewed article, a warning in
-a draft and in ``book.yaml``.
+article's front matter and body, in ``book.yaml`` and in the clinic profiles. An error in a reviewed
+article, a warning in a draft and in ``book.yaml``; in a clinic profile (printed on every handout) an
+error once any article is reviewed.
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ def _severity(article: Article) -> Severity:
 
 def placeholder_findings(book: Book) -> list[Finding]:
     findings = _scan(book.root / "book.yaml", Severity.WARNING)
+    # A clinic profile is printed on every handout of the clinic: a placeholder left in it is an error
+    # as soon as one article is reviewed (its handouts are for patients), a warning while all are drafts.
+    printed = any(not article.is_draft for article in book.articles)
+    for profile in sorted((book.root / "profiles").glob("*.yaml")):
+        findings += _scan(profile, Severity.ERROR if printed else Severity.WARNING)
     for article in book.articles:
         findings += _scan(article.path, _severity(article))
         if not article.meta.summary.strip():
