@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from weasyprint.text.ffi import pango
 
+from .layoutcheck import Overflow
 from .pdfrender import PageStart, PdfJob, PdfResult
 from .stamp import FileHashes, code_fingerprint, write_whole
 
@@ -53,7 +54,17 @@ class RenderCache:
         starts = [
             PageStart(list(s["ids"]), tuple(s["first_line"]) if s["first_line"] else None) for s in record["starts"]
         ]
-        return PdfResult(data, record["pages"], record["anchors"], starts, record["resources"])
+        overflowing = [Overflow(**o) for o in record.get("overflows", [])]
+        return PdfResult(
+            data,
+            record["pages"],
+            record["anchors"],
+            starts,
+            record["resources"],
+            0.0,
+            overflowing,
+            record.get("stacked", 0),
+        )
 
     def put(self, key: str, result: PdfResult) -> None:
         pdf, meta = self._paths(key)
@@ -63,6 +74,8 @@ class RenderCache:
             "anchors": result.anchors,
             "starts": [{"ids": s.ids, "first_line": s.first_line} for s in result.page_starts],
             "resources": result.resources,
+            "overflows": [asdict(o) for o in result.overflows],
+            "stacked": result.stacked,
         }
         write_whole(pdf, result.data)
         write_whole(meta, json.dumps(record).encode())

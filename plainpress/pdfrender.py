@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
 import pikepdf
+from cssselect2 import ElementWrapper
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import TextBox
@@ -26,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import Finding, RenderError
+from .layoutcheck import Overflow, overflows, stack, wide_tables
 from .model import Output
 
 
@@ -72,6 +74,8 @@ class PdfResult:
     page_starts: list[PageStart] = field(default_factory=list)
     resources: dict[str, str] = field(default_factory=dict)  # every file it loaded -> its sha256
     seconds: float = 0.0  # how long it took to lay out and write
+    overflows: list[Overflow] = field(default_factory=list)  # boxes past their page's content area
+    stacked: int = 0  # tables set stacked because they were too wide for the page
 
 
 @dataclass(frozen=True)
@@ -153,11 +157,19 @@ def render_job(job: PdfJob) -> PdfResult:
     fetcher = GuardedFetcher(roots=[*job.roots, job.base_url])
     fonts = FontConfiguration()
     base = str(job.base_url) + "/"
+    stacked = 0
     try:
         css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in job.stylesheets]
-        document = HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(
-            stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1"
-        )
+        html = HTML(string=job.html, base_url=base, url_fetcher=fetcher)
+        document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
+        wide = wide_tables(document)
+        if wide:  # too wide for the page at this print size: stacked, and laid out again
+            for table in wide:
+                stack(table)
+            stacked = len(wide)
+            html.wrapper_element = ElementWrapper.from_html_root(html.etree_element, content_language=None)
+            document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
+        overflowing = overflows(document)
         raw = document.write_pdf(pdf_variant="pdf/ua-1")
     except ResourceRefused:
         pass
@@ -167,7 +179,8 @@ def render_job(job: PdfJob) -> PdfResult:
     starts = _page_starts(document) if job.page_starts else []
     data = _finish(raw)
     served = dict(sorted(fetcher.served.items()))
-    return PdfResult(data, len(document.pages), anchors, starts, served, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return PdfResult(data, len(document.pages), anchors, starts, served, seconds, overflowing, stacked)
 
 
 def _finish(raw: bytes) -> bytes:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from .errors import PlainpressError
 from .messages import Messages
 from .paths import PACKAGE_LAYOUTS, Layouts
+from .nobreak import breakable_url, nobreak_html
 
 BOOK_LAYOUTS = "layouts"  # a book's own layouts folder, next to its book.yaml
 DEFAULT_LAYOUTS = PACKAGE_LAYOUTS  # the package's layouts (plainpress.paths): in a wheel or the checkout
@@ -41,6 +42,8 @@ def _environment(layouts: Layouts) -> jinja2.Environment:
     env.filters["longdate"] = long_date
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["markup"] = Markup
+    env.filters["nobreak"] = nobreak_html  # numbers, dates, amounts, pronunciations on one line
+    env.filters["url"] = breakable_url  # a web address that may wrap after / - .
     return env
 
 

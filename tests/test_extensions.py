@@ -56,7 +56,7 @@ def test_red_flag_with_blank_lines_and_paragraph_items():
 
 def test_red_flag_urgent_names_the_advice_line():
     result = convert(_article("::: red-flag urgent\n- Weak arm.\n:::\n"), _policy())
-    assert "You can call the nurse line on 0300 123." in result.html
+    assert 'You can call the nurse line on <span class="nobreak">0300 123</span>.' in result.html
 
 
 def test_red_flag_problems():

@@ -58,7 +58,7 @@ class GuardExtension(Extension):
         md.registerExtension(self)
         limits.register(md, self.policy.nesting, self.source)
         images.register(md, self.state, self.source, self.base, self.root, self.policy.image_href)
-        sanitize.register(md, lambda: self.state.sources, self.policy.nesting, self.source)
+        sanitize.register(md, lambda: self.state.sources, self.policy.nesting, self.source, self.state.problems)
 
     def reset(self) -> None:
         self.state.images.clear()

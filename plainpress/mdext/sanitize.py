@@ -28,8 +28,10 @@ from lxml import etree as lxml_etree
 from markdown import Markdown
 from markdown.postprocessors import Postprocessor
 
+from .images import ResourceProblem
 from .limits import LimitError, element_limit
 from .lines import LineFinder
+from .wrapping import BIDI, bidi_controls, unhide, wrap_tree
 
 # HTML5 elements a health article may use; obsolete ones (center, font, tt, acronym) are not
 # valid in EPUB 3 and lose their tags (their text stays).
@@ -101,7 +103,9 @@ TAGS = {
 }
 # Removed together with everything inside them.
 CLEAN_CONTENT = {"script", "style", "iframe", "noscript", "template", "object", "embed", "svg", "math", "textarea"}
-GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "epub:type", "hidden"}
+# No attribute that hides content (hidden, aria-hidden, inert, style): what an article says is shown
+# in every output, or print and screen would tell a patient different things.
+GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "epub:type"}
 ATTRIBUTES = {
     "*": GLOBAL_ATTRIBUTES,
     "a": GLOBAL_ATTRIBUTES | {"href", "hreflang"},
@@ -119,17 +123,29 @@ ATTRIBUTES = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-STYLE_PROPERTIES = {"text-align"}  # the tables extension aligns columns with it
+STYLE_PROPERTIES = {"text-align"}
+HIDING = {
+    "hidden",
+    "inert",
+}  # aria-hidden: only on what has no text (see wrapping.unhide)  # the tables extension aligns columns with it
 
 
-def sanitize(html: str, sources: set[str] | frozenset[str] = frozenset(), max_depth: int | None = None) -> str:
-    """The fragment with only the allow-list left, as XHTML; ``sources``: the image addresses to keep.
+def sanitize(
+    html: str,
+    sources: set[str] | frozenset[str] = frozenset(),
+    max_depth: int | None = None,
+    transform: Callable[[lxml_etree._Element], None] | None = None,
+) -> str:
+    """The fragment with only the allow-list left, as XHTML; ``sources``: the image addresses to keep;
+    ``transform``: run on the cleaned tree before it is written.
     Raises :class:`LimitError` when elements nest deeper than ``max_depth`` (raw HTML inside raw HTML)."""
     if not html.strip():
         return html
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src" and value not in sources:
+            return None
+        if attribute in HIDING:
             return None
         return value
 
@@ -145,10 +161,12 @@ def sanitize(html: str, sources: set[str] | frozenset[str] = frozenset(), max_de
         url_schemes=URL_SCHEMES,
         filter_style_properties=STYLE_PROPERTIES,
     )
-    return to_xhtml(clean, max_depth)
+    return to_xhtml(clean, max_depth, transform)
 
 
-def to_xhtml(html: str, max_depth: int | None = None) -> str:
+def to_xhtml(
+    html: str, max_depth: int | None = None, transform: Callable[[lxml_etree._Element], None] | None = None
+) -> str:
     """An HTML fragment (already sanitised) written as XHTML, the way Python-Markdown writes it
     (attributes sorted, ``<br />``, empty elements closed) but with every ``&`` escaped: only
     XML's own five entities exist in an EPUB."""
@@ -157,6 +175,8 @@ def to_xhtml(html: str, max_depth: int | None = None) -> str:
         return html
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
     holder = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    if transform is not None:
+        transform(holder)
     return _write(holder, max_depth)
 
 
@@ -204,18 +224,30 @@ def _too_deep(element: lxml_etree._Element, depth: int, limit: int) -> LimitErro
 
 
 class _Sanitize(Postprocessor):
-    def __init__(self, md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str) -> None:
+    def __init__(
+        self, md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str, problems: list[ResourceProblem]
+    ) -> None:
         super().__init__(md)
-        self.sources, self.nesting, self.source = sources, nesting, source
+        self.sources, self.nesting, self.source, self.problems = sources, nesting, source, problems
 
     def run(self, text: str) -> str:
         try:
-            return sanitize(text, self.sources(), element_limit(self.nesting))
+            return sanitize(text, self.sources(), element_limit(self.nesting), self._finish)
         except LimitError as error:
             error.line = LineFinder(self.source).line_of(error.text) if error.text else None
             raise
 
+    def _finish(self, holder: lxml_etree._Element) -> None:
+        """Bidirectional controls reported with their line; then where lines may and may not break."""
+        lines = LineFinder(self.source)
+        for control in bidi_controls(holder):
+            self.problems.append(ResourceProblem(BIDI, control.message, control.text, lines.line_of(control.char)))
+        unhide(holder)
+        wrap_tree(holder)
 
-def register(md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str) -> None:
+
+def register(
+    md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str, problems: list[ResourceProblem]
+) -> None:
     # The very last step: after raw HTML is back (30) and ampersands are restored (20).
-    md.postprocessors.register(_Sanitize(md, sources, nesting, source), "pp_sanitize", 1)
+    md.postprocessors.register(_Sanitize(md, sources, nesting, source, problems), "pp_sanitize", 1)

@@ -9,8 +9,9 @@ from functools import partial
 from pathlib import Path
 
 from ..bibliography import format_entries
-from ..errors import Finding, RenderError
+from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
+from ..layoutcheck import overflow_findings
 from ..markup import chapter_anchor, convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output
@@ -99,12 +100,13 @@ def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
     roots = (book.root, *layout_roots(layouts), *font_roots())
     job = PdfJob(html, book.root, sheets, roots, f"{book.config.title} (book PDF)", page_starts=True)
     path = f"{book_stem(book.config.title)}.pdf"
-    return Planned(path, job, partial(_finish_book, book.config.paper, path, card))
+    return Planned(path, job, partial(_finish_book, book, path, card))
 
 
-def _finish_book(paper: str, path: str, card: list[CardTier], result: PdfResult) -> tuple[Output, list[Finding]]:
+def _finish_book(book: Book, path: str, card: list[CardTier], result: PdfResult) -> tuple[Output, list[Finding]]:
     check_card_fits(result, card, "the book PDF")
-    return Output("pdf", f"book-{paper}", path, result.data, pages=result.pages), []
+    cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
+    return Output("pdf", f"book-{book.config.paper}", path, result.data, pages=result.pages), cut
 
 
 def book_stem(title: str) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..errors import Finding, RenderError
+from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
+from ..layoutcheck import overflow_findings
 from ..messages import Messages
 from ..model import Book, Output, Profile, RedFlag, output_path
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
@@ -133,20 +134,21 @@ def plan_card(
         sheets.append("@page { margin: 0; }")
     path = output_path("cards", profile.slug, f"red-flag-card-{variant}.pdf", draft)
     job = PdfJob(html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), title)
-    return Planned(path, job, partial(_finish_card, profile, variant, path, tiers))
+    return Planned(path, job, partial(_finish_card, book, profile, variant, path, tiers))
 
 
 def _finish_card(
-    profile: Profile, variant: str, path: str, tiers: list[CardTier], result: PdfResult
+    book: Book, profile: Profile, variant: str, path: str, tiers: list[CardTier], result: PdfResult
 ) -> tuple[Output, list[Finding]]:
     if result.pages != 1:
         _overflow(result, tiers, f"the {variant} red-flag card of {profile.slug}")
+    cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
     extra: dict[str, object] = {"profile": profile.slug}
     if variant.startswith("sheet-"):
         extra["paper"] = variant.removeprefix("sheet-")
         extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
     variant_name = f"{profile.slug}-{variant}" + ("-draft" if path.startswith("drafts/") else "")
-    return Output("card", variant_name, path, result.data, result.pages, extra), []
+    return Output("card", variant_name, path, result.data, result.pages, extra), cut
 
 
 def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
@@ -157,6 +159,8 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
         if result.anchors.get(f"card-{t.tier}-{i}", 1) > 1
     ]
     spilled += [f"{t.tier}: what to do" for t in tiers if result.anchors.get(f"card-{t.tier}-action", 1) > 1]
+    if result.anchors.get("card-contacts", 1) > 1:
+        spilled.append("the clinic's numbers (emergency, out of hours)")
     raise RenderError(
         f"{where} does not fit on one page; these overflow onto a second page: "
         + ("; ".join(spilled) or "the closing line")

@@ -20,9 +20,11 @@ import segno
 from ..bibliography import format_entries
 from ..errors import Finding, Severity
 from ..fonts import font_roots
+from ..layoutcheck import overflow_findings
 from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path
+from ..nobreak import nobreak_chars
 from ..pdfrender import PdfJob, PdfResult, Planned, render_job
 from ..printcss import css_string, page_of_content, print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
@@ -120,9 +122,10 @@ def handout_view(
 
 
 def footer_css(book: Book, article: Article, profile: Profile, say: Messages) -> str:
-    clinic = f"{profile.name} \u00b7 {profile.phone}"
+    clinic = nobreak_chars(f"{profile.name} \u00b7 {profile.phone}")  # a margin box: no-break characters
+    stamped = nobreak_chars(stamp(book, article, say))
     return (
-        f"@page {{ @bottom-left {{ content: {css_string(clinic)} '\\A' {css_string(stamp(book, article, say))}; }}"
+        f"@page {{ @bottom-left {{ content: {css_string(clinic)} '\\A' {css_string(stamped)}; }}"
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
     )
 
@@ -189,8 +192,9 @@ def _finish_handout(
     path = handout_path(profile, article, paper, size)
     extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
     output = Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
+    cut = overflow_findings(result.overflows, path, [article], article.location)
     if size != "standard" or result.pages <= MAX_STANDARD_PAGES:
-        return output, []
+        return output, cut
     too_long = Finding(
         "H001",
         Severity.WARNING,
@@ -200,7 +204,7 @@ def _finish_handout(
         article.title,
         "shorten the article or split it in two",
     )
-    return output, [too_long]
+    return output, [*cut, too_long]
 
 
 def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Output:
@@ -233,7 +237,7 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     sheets = print_stylesheets(layouts, paper, say, "handout/handout.css")
-    clinic = f"{profile.name} \u00b7 {profile.phone}"
+    clinic = nobreak_chars(f"{profile.name} \u00b7 {profile.phone}")
     sheets.append(
         f"@page {{ @bottom-left {{ content: {css_string(clinic)}; }}"
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
