@@ -130,5 +130,9 @@ def policy_for(
         glossary_href=term_href,
         titles={a.title: a.slug for a in book.articles},
         language=book.language,
-        guard=GuardPolicy(root=book.root, nesting=book.config.limits.nesting),
+        guard=GuardPolicy(
+            root=book.root,
+            nesting=book.config.limits.nesting,
+            image_limits=(book.config.limits.image_pixels, book.config.limits.image_bytes),
+        ),
     )

@@ -99,6 +99,10 @@ def _check_article_bytes(value: int) -> str | None:
     return None if value >= 1 else f"expected a positive number of bytes, found {value}"
 
 
+def _check_positive(value: int) -> str | None:
+    return None if value >= 1 else f"expected a positive whole number, found {value}"
+
+
 @dataclass
 class Limits:
     article_bytes: int = field(
@@ -106,6 +110,13 @@ class Limits:
     )
     nesting: int = field(
         default=20, metadata=doc("Deepest nesting of lists and quotes accepted (1 to 40)", check=_check_nesting)
+    )
+    image_pixels: int = field(
+        default=40_000_000,
+        metadata=doc("Most pixels (width × height) an image may have", check=_check_positive),
+    )
+    image_bytes: int = field(
+        default=20_000_000, metadata=doc("Largest image file accepted, in bytes", check=_check_positive)
     )
 
 

@@ -14,6 +14,7 @@ layouts and the EPUB writer; the PDF renderer applies it in its URL fetcher.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,11 @@ OUTSIDE = "I001"  # a path that leaves the book (or the allowed folders)
 REMOTE = "I002"  # a web address or another scheme: never fetched
 MISSING = "I003"  # no such file, or not a supported image
 UNSAFE_SVG = "I004"  # an SVG with scripts, or that loads other files
+UNDECODABLE = "I005"  # an image that cannot be decoded in full, or is too large (a bomb)
+DEFAULT_IMAGE_PIXELS = 40_000_000
+DEFAULT_IMAGE_BYTES = 20_000_000
+_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
+MAX_FRAMES = 500  # frames of an animated image decoded (each one counted against the pixel limit)
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -122,8 +128,11 @@ def _through_link(target: Path, roots: list[Path]) -> bool:
     return any(plain.is_relative_to(Path(os.path.normpath(root))) for root in roots)
 
 
-def judge_image(url: str, base: Path, root: Path) -> tuple[Path, str] | Refusal:
-    """An image of an article: (real path, media type), or why it is refused."""
+def judge_image(
+    url: str, base: Path, root: Path, max_pixels: int = DEFAULT_IMAGE_PIXELS, max_bytes: int = DEFAULT_IMAGE_BYTES
+) -> tuple[Path, str] | Refusal:
+    """An image of an article: (real path, media type), or why it is refused: it must be decoded in
+    full within the limits, not only start with the right bytes."""
     found = judge_file(url, base, [root], "an image")
     if isinstance(found, Refusal):
         return found
@@ -133,10 +142,13 @@ def judge_image(url: str, base: Path, root: Path) -> tuple[Path, str] | Refusal:
     if kind is None:
         return Refusal(MISSING, f"{url!r} is not a supported image; use PNG, JPEG, GIF, WebP or SVG")
     try:
+        size = found.stat().st_size
+        if size > max_bytes:
+            return Refusal(UNDECODABLE, f"the image is {size:,} bytes; the limit is {max_bytes:,} (limits.image_bytes)")
         data = found.read_bytes()
     except OSError as error:
         return Refusal(MISSING, f"cannot read the image {url!r} ({error.strerror})")
-    wrong = image_problem(data, kind)
+    wrong = image_problem(data, kind) or decode_problem(data, kind, max_pixels, max_bytes)
     if wrong:
         return wrong
     if kind == "image/svg+xml":
@@ -151,6 +163,52 @@ def image_problem(data: bytes, kind: str) -> Refusal | None:
         return Refusal(MISSING, f"the file is not a valid {kind.split('/')[1].upper()} image")
     if kind == "image/webp" and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
         return Refusal(MISSING, "the file is not a valid WEBP image")
+    return None
+
+
+def decode_problem(
+    data: bytes, kind: str, max_pixels: int = DEFAULT_IMAGE_PIXELS, max_bytes: int = DEFAULT_IMAGE_BYTES
+) -> Refusal | None:
+    """Whether a raster image decodes in full, as what its name says, within the limits.
+
+    Pillow reads the size from the header first (a 30000 x 30000 PNG of one colour is a few hundred
+    kilobytes and 900 megapixels: refused before anything is decoded), then ``verify()`` checks the
+    file's structure and ``load()`` decodes every pixel (of every frame). WeasyPrint sets
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` when it is imported, which would pass a truncated file as
+    complete: it is off for the check, and put back after."""
+    if kind not in _FORMATS:
+        return None  # SVG: judged as XML (svg_problems)
+    if len(data) > max_bytes:
+        return Refusal(
+            UNDECODABLE, f"the image is {len(data):,} bytes; the limit is {max_bytes:,} (limits.image_bytes)"
+        )
+    from PIL import Image, ImageFile, ImageSequence
+
+    truncated, bomb = ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    Image.MAX_IMAGE_PIXELS = None  # the limit below is ours, checked before decoding
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != _FORMATS[kind]:
+                return Refusal(
+                    UNDECODABLE, f"the file is a {image.format} image, not the {_FORMATS[kind]} its name says"
+                )
+            width, height = image.size
+            frames = min(getattr(image, "n_frames", 1), MAX_FRAMES + 1)
+            if frames > MAX_FRAMES or width * height * frames > max_pixels:
+                return Refusal(
+                    UNDECODABLE,
+                    f"the image is {width} x {height} pixels ({frames} frame(s)); the limit is {max_pixels:,} pixels "
+                    "(limits.image_pixels)",
+                )
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
+    except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, EOFError...
+        return Refusal(UNDECODABLE, f"the image cannot be decoded in full ({type(error).__name__}: {error})")
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = truncated, bomb
     return None
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from markdown import Extension, Markdown
 
+from ..resources import DEFAULT_IMAGE_BYTES, DEFAULT_IMAGE_PIXELS
 from . import images, limits, sanitize
 from .images import ImageRef, ImageState, ResourceProblem, book_relative_href
 
@@ -33,6 +34,7 @@ class GuardPolicy:
     root: Path | None = None
     nesting: int = limits.DEFAULT_NESTING
     image_href: Callable[[ImageRef], str] = book_relative_href
+    image_limits: tuple[int, int] = (DEFAULT_IMAGE_PIXELS, DEFAULT_IMAGE_BYTES)  # limits.image_pixels, image_bytes
 
 
 @dataclass
@@ -57,7 +59,9 @@ class GuardExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
         limits.register(md, self.policy.nesting, self.source)
-        images.register(md, self.state, self.source, self.base, self.root, self.policy.image_href)
+        images.register(
+            md, self.state, self.source, self.base, self.root, self.policy.image_href, self.policy.image_limits
+        )
         sanitize.register(md, lambda: self.state.sources, self.policy.nesting, self.source, self.state.problems)
 
     def reset(self) -> None:

@@ -99,9 +99,16 @@ class ImageState:
 class _Images(Treeprocessor):
     """Markdown images, links and attributes (after inline parsing)."""
 
-    def __init__(self, md: Markdown, state: ImageState, where: tuple[str, Path, Path], href: Callable[[ImageRef], str]):
+    def __init__(
+        self,
+        md: Markdown,
+        state: ImageState,
+        where: tuple[str, Path, Path],
+        href: Callable[[ImageRef], str],
+        limits: tuple[int, int] | None = None,
+    ):
         super().__init__(md)
-        self.state, self.href = state, href
+        self.state, self.href, self.limits = state, href, limits
         self.source, self.base, self.root = where
 
     def run(self, root: etree.Element) -> None:
@@ -148,8 +155,8 @@ class _Images(Treeprocessor):
 
     def _image(self, parent: etree.Element, image: etree.Element, lines: LineFinder) -> None:
         src = image.get("src", "")
-        line = lines.line_of(src) if src else None
-        found = judge_image(src, self.base, self.root)
+        line = (lines.line_of(f"]({src}") or lines.line_of(src)) if src else None
+        found = judge_image(src, self.base, self.root, *(self.limits or ()))
         if isinstance(found, Refusal):
             self.state.problems.append(ResourceProblem(found.code, found.message, src, line))
             _remove(parent, image)
@@ -269,12 +276,18 @@ class _RawHtml(Treeprocessor):
 
 
 def register(
-    md: Markdown, state: ImageState, source: str, base: Path, root: Path, href: Callable[[ImageRef], str]
+    md: Markdown,
+    state: ImageState,
+    source: str,
+    base: Path,
+    root: Path,
+    href: Callable[[ImageRef], str],
+    limits: tuple[int, int] | None = None,
 ) -> None:
     """``source``: the article's body (for lines); ``base``: the article's folder; ``root``: the book folder."""
     where = (source, base, root)
     # After attr_list has set its attributes (8) and the outline has seen every image (4: alt text).
-    md.treeprocessors.register(_Images(md, state, where, href), "pp_images", 3)
+    md.treeprocessors.register(_Images(md, state, where, href, limits), "pp_images", 3)
     md.treeprocessors.register(_RawHtml(md, state, where), "pp_raw_html_scan", 2)
 
 

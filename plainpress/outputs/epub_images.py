@@ -26,7 +26,16 @@ from lxml import etree
 from ..errors import RenderError
 from ..mdext.images import ImageRef
 from ..model import Book
-from ..resources import IMAGE_TYPES, Refusal, css_urls, image_problem, inside, scheme_of, svg_problems
+from ..resources import (
+    IMAGE_TYPES,
+    Refusal,
+    css_urls,
+    decode_problem,
+    image_problem,
+    inside,
+    scheme_of,
+    svg_problems,
+)
 
 FOLDER = "images/book"
 _LOADING = {"src", "poster", "data", "srcset"}
@@ -55,8 +64,11 @@ def read_image(book: Book, relative: str, path: Path) -> bytes:
     if kind is None or not path.is_file():
         raise RenderError(f"the EPUB refused to copy in {relative}: not an image file of the book")
     data = path.read_bytes()
-    wrong = image_problem(data, kind) or next(
-        iter(svg_problems(data, path.parent, [book.root]) if kind == "image/svg+xml" else []), None
+    limits = book.config.limits
+    wrong = (
+        image_problem(data, kind)
+        or decode_problem(data, kind, limits.image_pixels, limits.image_bytes)
+        or next(iter(svg_problems(data, path.parent, [book.root]) if kind == "image/svg+xml" else []), None)
     )
     if wrong:
         raise RenderError(f"the EPUB refused to copy in {relative}: {wrong.message}")
