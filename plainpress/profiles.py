@@ -7,7 +7,7 @@ from pathlib import Path
 from .errors import Finding, Location, Severity, SourceError
 from .messages import Messages
 from .model import SLUG, BookConfig, Profile
-from .resources import svg_problems
+from .resources import decode_problem, svg_problems
 from .schema import Reader
 from .yamlsrc import load_yaml, read_text
 
@@ -71,6 +71,10 @@ def _check_logo(profile: Profile, folder: Path, path: Path) -> list[Finding]:
         return [Finding("E004", Severity.ERROR, where, f"logo: expected an SVG or PNG file, found {profile.logo!r}")]
     if not profile.logo_alt:
         return [Finding("E004", Severity.ERROR, where, "logo_alt: a logo needs its text alternative")]
+    if logo.suffix.lower() == ".png":  # decoded in full, as every image is
+        broken = decode_problem(logo.read_bytes(), "image/png")
+        if broken:
+            return [Finding(broken.code, Severity.ERROR, where, f"logo {profile.logo!r}: {broken.message}")]
     if logo.suffix.lower() == ".svg":  # it must stand alone: no scripts, nothing loaded from elsewhere
         refused = svg_problems(logo.read_bytes(), logo.parent, [folder.parent])
         if refused:

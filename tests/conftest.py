@@ -37,14 +37,14 @@ os.environ.setdefault("PLAINPRESS_TODAY", "2026-11-25")
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("sample") / "dist"
-    build(SAMPLE_BOOK, out)
+    build(SAMPLE_BOOK, out, dump_html=out.parent / "dump")  # the HTML of each PDF, for the round trip
     return Built(SAMPLE_BOOK, out)
 
 
 @pytest.fixture(scope="session")
 def mini(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("mini") / "dist"
-    build(FIXTURES / "mini", out)
+    build(FIXTURES / "mini", out, dump_html=out.parent / "dump")
     return Built(FIXTURES / "mini", out)
 
 

@@ -124,6 +124,22 @@ DIFFERENCES: tuple[Difference, ...] = (
         classes=("red-flag-action", "card-contacts"),
         varies=True,
     ),
+    Difference(
+        "review-line",
+        frozenset({EPUB, BOOK, HANDOUT}),
+        "When an article was reviewed is said in each output's own words: a line at the end of the chapter "
+        "in the EPUB and the book PDF ('Last reviewed 2 January 2026'), the stamp of 'About this handout' "
+        "and of every page's footer in a handout ('Reviewed 2 Jan 2026 · Next review …').",
+        classes=("reviewed",),
+        varies=True,
+    ),
+    Difference(
+        "part-title",
+        frozenset({EPUB, BOOK}),
+        "The first chapter of a part names the part above its title in the book (on paper and on screen); "
+        "a handout stands alone and belongs to no part.",
+        classes=("part-title",),
+    ),
     # --- what an output adds of its own
     Difference(
         "handout-parts",

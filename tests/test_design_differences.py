@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from .design_differences import BY_NAME, DIFFERENCES, EPUB, HANDOUT, OUTPUTS, hidden_in, skipped_classes, strip_wording
+from .design_differences import (
+    BOOK,
+    BY_NAME,
+    DIFFERENCES,
+    EPUB,
+    HANDOUT,
+    OUTPUTS,
+    hidden_in,
+    skipped_classes,
+    strip_wording,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +59,44 @@ def test_what_the_screen_has_and_print_has_not() -> None:
     assert {d.name for d in hidden_in(HANDOUT)} >= {"epub-page-markers", "image-alt-text", "book-parts"}
     assert "handout-see-note" in {d.name for d in hidden_in(EPUB)}
     assert {"xref-note", "citation", "red-flag-action"} <= skipped_classes(EPUB, HANDOUT)
+
+
+def _words(element, skip: set[str], output: str) -> list[str]:
+    from .roundtrip import reading_text, words_of
+
+    for node in list(element.iter()):
+        if isinstance(node.tag, str) and skip & set((node.get("class") or "").split()):
+            node.drop_tree()
+    return words_of(strip_wording(reading_text(element), output))
+
+
+@pytest.mark.timeout(600)
+def test_each_article_says_the_same_in_the_epub_the_book_pdf_and_its_handouts(sample):
+    """Anything shown in one output and hidden in another is an error, apart from this list."""
+    import json
+    import zipfile
+
+    import lxml.html
+
+    dump = sample.dist.parent / "dump"
+    renders = json.loads((dump / "renders.json").read_text())
+    skip = skipped_classes(EPUB, BOOK, HANDOUT)
+    book_html = lxml.html.document_fromstring(
+        (dump / next(r for r in renders if "/" not in r["output"])["html"]).read_text()
+    )
+    with zipfile.ZipFile(next(sample.dist.glob("*.epub"))) as epub:
+        chapters = {n: epub.read(n) for n in epub.namelist() if "/text/ch" in n}
+    compared = 0
+    for data in chapters.values():
+        epub_doc = lxml.html.document_fromstring(data)
+        section = epub_doc.xpath("//section[contains(@class, 'chapter')]")[0]
+        slug = section.get("id")
+        screen = _words(section, skip, EPUB)
+        printed = _words(book_html.get_element_by_id(slug), skip, BOOK)
+        assert screen == printed, (slug, "book PDF")
+        for entry in (r for r in renders if f"/{slug}-" in r["output"]):
+            handout = lxml.html.document_fromstring((dump / entry["html"]).read_text())
+            article = handout.xpath("//article[contains(@class, 'handout-article')]")[0]
+            assert _words(article, skip, HANDOUT) == screen, (slug, entry["output"])
+            compared += 1
+    assert compared >= 4 * len(chapters)  # every article, in both sizes of both clinics

@@ -162,3 +162,18 @@ def _image_sizes(path: Path) -> list[tuple[int, int]]:
                     elif xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
                         stack.append(xobject.Resources)
     return seen
+
+
+def test_a_truncated_png_logo_stops_the_build_at_its_profile(tmp_path):
+    book = copy_mini(tmp_path / "book")
+    (book / "profiles").mkdir()
+    logo = _png((300, 100), "maroon")
+    (book / "profiles" / "logo.png").write_bytes(logo[: len(logo) // 2])
+    (book / "profiles" / "clinic.yaml").write_text(
+        "name: Test Clinic\nphone: 01632 960 000\nhours: Mon to Fri\nemergency_number: '999'\npaper: a4\n"
+        "logo: logo.png\nlogo_alt: Test Clinic\n"
+    )
+    with pytest.raises(Problems) as caught:
+        build(book, tmp_path / "dist")
+    (finding,) = [f for f in caught.value.findings if f.code == "I005"]
+    assert finding.location.path.name == "clinic.yaml" and "logo" in finding.message
