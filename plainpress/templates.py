@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from .errors import PlainpressError
 from .messages import Messages
-from .paths import PACKAGE_LAYOUTS, Layouts
 from .nobreak import breakable_url, nobreak_html
+from .paths import PACKAGE_LAYOUTS, Layouts
 
 BOOK_LAYOUTS = "layouts"  # a book's own layouts folder, next to its book.yaml
 DEFAULT_LAYOUTS = PACKAGE_LAYOUTS  # the package's layouts (plainpress.paths): in a wheel or the checkout

@@ -4,7 +4,7 @@
   type size (not by counting columns), and a screen reader still hears each value with its header;
 - whatever still runs past a page's content area after layout is an error (H002) naming the
   source file and line and the output;
-- bidirectional controls are an error (T001) with file and line, unless in right-to-left text;
+- bidirectional controls are an error (W001) with file and line, unless in right-to-left text;
 - the sanitiser removes what hides content (``hidden``, ``aria-hidden`` on text).
 """
 
@@ -137,7 +137,7 @@ def test_the_build_fails_with_h002_naming_file_line_and_output(tmp_path):
     ],
 )
 def test_bidi_controls_are_an_error_unless_in_right_to_left_text(body, found):
-    problems = [p for p in convert(_article(body), _policy()).guard.problems if p.code == "T001"]
+    problems = [p for p in convert(_article(body), _policy()).guard.problems if p.code == "W001"]
     assert bool(problems) is found
     if found:
         assert problems[0].line == body.splitlines().index(next(ln for ln in body.splitlines() if "5 mg" in ln)) + 1
@@ -148,7 +148,7 @@ def test_bidi_controls_stop_the_build_with_file_and_line(tmp_path):
     body = "Fine.\n\nTake \u202e5 mg\u202c a day.\n"
     with pytest.raises(Problems) as caught:
         build(_book_with(tmp_path, body), tmp_path / "dist")
-    (finding,) = [f for f in caught.value.findings if f.code == "T001"]
+    (finding,) = [f for f in caught.value.findings if f.code == "W001"]
     assert finding.location.path.name == "awkward.md"
     assert finding.location.line == article("Awkward", body).splitlines().index("Take \u202e5 mg\u202c a day.") + 1
 
