@@ -140,6 +140,22 @@ DIFFERENCES: tuple[Difference, ...] = (
         "a handout stands alone and belongs to no part.",
         classes=("part-title",),
     ),
+    Difference(
+        "trust-marks",
+        frozenset({EPUB, BOOK, HANDOUT}),
+        "Who wrote and reviewed an article, and how it is funded and sourced, closes the chapter in the EPUB "
+        "and the book PDF, and is part of 'About this handout' on a handout's last page (issue 16).",
+        classes=("trust", "trust-marks"),
+        varies=True,
+    ),
+    Difference(
+        "draft-marks",
+        frozenset({EPUB, BOOK, HANDOUT, CARD}),
+        "A draft says so in every output, in each one's own place: a notice under the chapter's title in "
+        "the EPUB and the book PDF, a banner on a handout's first and every page, a stamp on a card (issue 16).",
+        classes=("draft-notice", "draft-banner"),
+        varies=True,
+    ),
     # --- what an output adds of its own
     Difference(
         "handout-parts",
