@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # found through a meta path finder, so a folder named plainpress in the working directory could shadow it).
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 # Debian packages the tests need (installed with apt-get when run as root).
-TEST_DEBS := poppler-utils chromium
+TEST_DEBS := poppler-utils chromium espeak-ng
 
 .PHONY: book test lint format clean debian-packages node-packages bench
 

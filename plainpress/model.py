@@ -120,6 +120,30 @@ class Limits:
     )
 
 
+def _check_voice(value: str) -> str | None:
+    if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", value) or value == "":
+        return None
+    return f"expected the name of an espeak-ng voice such as en-gb, en-us, es or es-419, found {value!r}"
+
+
+@dataclass
+class Speech:
+    voice: str = field(
+        default="",
+        metadata=doc(
+            "espeak-ng voice of the audio, e.g. en-gb, en-us, es, es-419 (default: by the book's language)",
+            check=_check_voice,
+        ),
+    )
+    rate: int = field(
+        default=150,
+        metadata=doc(
+            "Speaking rate in words a minute, 100 to 220 (default 150)",
+            check=lambda rate: None if 100 <= rate <= 220 else f"expected 100 to 220 words a minute, found {rate}",
+        ),
+    )
+
+
 @dataclass
 class BookConfig:
     title: str = field(metadata=doc("Book title"))
@@ -170,6 +194,11 @@ class BookConfig:
         default="",
         metadata=doc("Folder of templates and CSS replacing the package's file by file, relative to the book"),
     )
+    audio: bool = field(
+        default=False,
+        metadata=doc("true also builds the read-aloud EPUB and the audio handouts (needs espeak-ng)"),
+    )
+    speech: Speech = field(default_factory=Speech, metadata=doc("Voice and rate of the audio outputs"))
     source_line: int = 0
 
 
@@ -439,6 +468,7 @@ class RenderOptions:
     cache: Path | None = None  # the cache folder, or None to lay out everything
     only: str | None = None  # "epub", "book" or "handouts": build only those outputs
     dump_html: Path | None = None  # write every HTML document handed to the renderer here
+    audio: bool = False  # also the read-aloud EPUB and the audio handouts (--audio; or audio: true in book.yaml)
 
 
 @dataclass

@@ -16,10 +16,12 @@ from .errors import Finding, Problems
 from .fonts import font_roots
 from .gather import gather
 from .model import Book, BuildResult, Output, RenderOptions
+from .outputs.audio import plan_audio
 from .outputs.book_pdf import book_stem, plan_book_pdf
 from .outputs.cards import plan_cards
 from .outputs.epub import render_epub
 from .outputs.handouts import plan_handouts
+from .outputs.read_aloud import ReadAloud, read_aloud_name
 from .pdfrender import Planned
 from .progress import Clock, pages
 from .publish import Staging, lock, staging
@@ -27,7 +29,7 @@ from .render import Renderer
 from .resources import check_layouts
 from .templates import Layouts, layout_roots
 
-BOOK_KINDS = ("epub", "pdf")
+BOOK_KINDS = ("epub", "pdf", "read-aloud")
 
 
 def run_stages(
@@ -49,7 +51,8 @@ def run_stages(
     try:
         with lock(out), staging(out) as stage:  # 4. render into a new folder, switched in at the end
             with renderer:
-                late = _render(book, stage, layouts, renderer, progress, handouts_only, options.only, out)
+                audio = options.audio or book.config.audio or options.only == "audio"
+                late = _render(book, stage, layouts, renderer, progress, handouts_only, options.only, out, audio)
             findings += late
             if stopping(late, strict):  # 5. findings only layout can make (a handout too long)
                 raise Problems(findings)
@@ -70,6 +73,7 @@ def _render(
     handouts_only: bool,
     only: str | None,
     out: Path,
+    audio: bool = False,
 ) -> list[Finding]:
     """Plan every PDF (the book PDF first: it is the longest and the EPUB needs its layout), render them in
     parallel, and write each as it comes; returns the findings only layout can make."""
@@ -79,23 +83,52 @@ def _render(
         progress(f"{stage.outputs[-1].path} (no page list, {clock.lap()})")
         return []
     plans: list[Iterable[Planned]] = []
-    if not (handouts_only and _carry_over(out, stage, progress)) and only in (None, "book"):
+    carried = handouts_only and _carry_over(out, stage, progress)
+    if not carried and only in (None, "book"):
         plans.append([plan_book_pdf(book, layouts)])
     if only in (None, "handouts"):
         plans += [plan_handouts(book, layouts), plan_cards(book, layouts)]
+    aloud = _plan_audio(book, layouts, plans, only, carried) if audio else None
     findings: list[Finding] = []
     for done in renderer.run(chain.from_iterable(plans)):
         output, found = done.planned.finish(done.result)
         findings += found
-        stage.add(output)
         how = "from the cache" if done.cached else f"{done.result.seconds:.1f} s"
-        progress(f"{output.path} ({pages(output.pages)}, {how})")
+        if output is None:  # a chapter's speech: it goes into the read-aloud EPUB
+            progress(f"{done.planned.path} ({done.result.duration:.0f} s of speech, {how})")
+            continue
+        stage.add(output)
+        progress(f"{output.path} ({_extent(output)}, {how})")
         if output.kind == "pdf":  # the book PDF: its layout gives the EPUB its page list
             epub_clock = Clock()
             stem = book_stem(book.config.title)
             stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, done.result.page_starts)))
             progress(f"{stem}.epub ({epub_clock.lap()})")
+    if aloud is not None:
+        epub = next((o for o in stage.outputs if o.kind == "epub"), None)  # none with --only audio
+        path = read_aloud_name(epub.path if epub else f"{book_stem(book.config.title)}.epub")
+        stage.add(aloud.package(epub.data if epub else aloud.source, path))
+        progress(f"{path} ({stage.outputs[-1].extra['duration']:.0f} s of speech)")
     return findings
+
+
+def _plan_audio(
+    book: Book, layouts: Path, plans: list[Iterable[Planned]], only: str | None, carried: bool
+) -> ReadAloud | None:
+    """Speech for the read-aloud EPUB (planned from an EPUB without page list, so that synthesis starts
+    at once) and the audio handouts, after the PDFs in ``plans``."""
+    aloud = None
+    if only in (None, "book", "audio") and not carried:
+        aloud = ReadAloud.plan(book, render_epub(book, layouts), layouts)
+        plans.insert(1 if plans and only != "audio" else 0, aloud.planned())
+    if only in (None, "handouts", "audio"):
+        plans.append(plan_audio(book, layouts))
+    return aloud
+
+
+def _extent(output: Output) -> str:
+    duration = output.extra.get("duration")
+    return f"{duration:.0f} s" if isinstance(duration, float) else pages(output.pages)
 
 
 def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:

@@ -1,7 +1,8 @@
-"""The render stage: lay out every planned PDF, from the cache when its inputs are unchanged,
-else through a ``concurrent.futures`` executor: this process (``--jobs 1``), worker
-processes (the default, one per core), or a Dask cluster (``--scheduler``, the optional
-``cluster`` extra). Workers only turn a :class:`PdfJob` into bytes; this process checks
+"""The render stage: lay out every planned PDF (and synthesise every planned audio file),
+from the cache when its inputs are unchanged, else through a ``concurrent.futures``
+executor: this process (``--jobs 1``), worker processes (the default, one per core), or a
+Dask cluster (``--scheduler``, the optional ``cluster`` extra). Workers only turn a
+:class:`PdfJob` or an :class:`AudioJob` into bytes; this process checks
 the results and writes every file, so where a PDF was laid out never changes what it is.
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 
 from .cache import RenderCache
 from .errors import PlainpressError
-from .pdfrender import PdfResult, Planned, render_job
+from .pdfrender import PdfJob, PdfResult, Planned, render_job
+from .synth import AudioJob, AudioResult
 
 
 class ClusterUnavailable(PlainpressError):
@@ -39,10 +41,15 @@ def watch_parent(build: int) -> None:
     threading.Thread(target=watch, name="watch-build", daemon=True).start()
 
 
+def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
+    """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``)."""
+    return job.run() if isinstance(job, AudioJob) else render_job(job)
+
+
 @dataclass
 class Rendered:
     planned: Planned
-    result: PdfResult
+    result: PdfResult | AudioResult
     cached: bool
 
 
@@ -97,16 +104,16 @@ class Renderer:
         they come: cached ones at once, rendered ones in the order they finish."""
         running: dict[Future[PdfResult], tuple[Planned, str | None]] = {}
         for item in planned:
-            if self.dump is not None:
+            if self.dump is not None and isinstance(item.job, PdfJob):
                 self._write_dump(item)
             key = self.cache.key(item.job) if self.cache else None
-            hit = self.cache.get(key) if self.cache and key else None
+            hit = self.cache.get(key, getattr(item.job, "kind", "pdf")) if self.cache and key else None
             if hit is not None:
                 yield Rendered(item, hit, True)
             elif self._executor is None:
-                yield self._done(item, key, render_job(item.job))
+                yield self._done(item, key, run_job(item.job))
             else:
-                running[self._executor.submit(render_job, item.job)] = (item, key)
+                running[self._executor.submit(run_job, item.job)] = (item, key)
             yield from self._collect(running, block=False)
         while running:
             yield from self._collect(running, block=True)
@@ -121,7 +128,8 @@ class Renderer:
             yield self._done(item, key, future.result())
 
     def _done(self, item: Planned, key: str | None, result: PdfResult) -> Rendered:
-        self.laid_out.append(item.path)
+        if isinstance(item.job, PdfJob):
+            self.laid_out.append(item.path)
         if self.cache and key:
             self.cache.put(key, result)
         return Rendered(item, result, False)

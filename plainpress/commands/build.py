@@ -15,7 +15,8 @@ from ..publish import builds_folder
 from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
 from ..templates import Layouts, book_layouts
 
-ONLY = ("epub", "book", "handouts")  # --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards
+# --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards, the audio outputs
+ONLY = ("epub", "book", "handouts", "audio")
 
 
 def build(
@@ -31,12 +32,15 @@ def build(
     use_cache: bool = False,
     only: str | None = None,
     dump_html: Path | None = None,
+    audio: bool = False,
 ) -> BuildResult:
     """Build the book; with ``use_cache``, PDFs whose inputs did not change are reused, and a build whose
     inputs did not change at all returns at once (``unchanged``), leaving the output folder as it is."""
     cache_dir = cache_folder(out)
     layouts = book_layouts(book_dir, layouts)
     key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": [str(f) for f in layouts.folders]}
+    if audio:
+        key["audio"] = True
     written = (out, builds_folder(out), cache_dir, out.parent / f".{out.name}.lock", Path("reports"))
     digest = inputs_digest(book_dir, layouts, key, skip=written) if use_cache else None
     if digest:
@@ -46,7 +50,7 @@ def build(
         forget_stamp(cache_dir)  # a build stopped from here on must not look finished
     from ..pipeline import run_stages  # the stages load the renderer: only when there is work to do
 
-    options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, only, dump_html)
+    options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, only, dump_html, audio)
     result = run_stages(book_dir, out, strict, layouts, progress, handouts_only, options)
     if digest:
         save_stamp(cache_dir, digest, out, result.findings)
@@ -122,7 +126,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--only",
         choices=ONLY,
         help="build only some outputs: epub (without the page list, which needs the book PDF), "
-        "book (the book PDF and the EPUB), handouts (handouts, their indexes and the cards)",
+        "book (the book PDF and the EPUB), handouts (handouts, their indexes and the cards), "
+        "audio (the read-aloud EPUB, without the page list, and the audio handouts)",
+    )
+    parser.add_argument(
+        "--audio",
+        action="store_true",
+        help="also build the read-aloud EPUB and the audio handouts (as `audio: true` in book.yaml; needs espeak-ng)",
     )
     parser.add_argument(
         "--dump-html",
@@ -147,6 +157,7 @@ def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
             use_cache=args.use_cache,
             only=getattr(args, "only", None),
             dump_html=getattr(args, "dump_html", None),
+            audio=getattr(args, "audio", False),
         )
     for finding in result.findings:
         print(finding, file=sys.stderr)
