@@ -136,9 +136,9 @@ class Speech:
         ),
     )
     rate: int = field(
-        default=150,
+        default=160,
         metadata=doc(
-            "Speaking rate in words a minute, 100 to 220 (default 150)",
+            "Speaking rate in words a minute, 100 to 220 (default 160)",
             check=lambda rate: None if 100 <= rate <= 220 else f"expected 100 to 220 words a minute, found {rate}",
         ),
     )

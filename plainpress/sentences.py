@@ -166,18 +166,20 @@ class Marker:
             return
         groups: list[list[str | etree._Element]] = [[]]
         for item, begin, end in pieces:
-            while cuts and (cuts[0] < begin or (cuts[0] == begin and not isinstance(item, str))):
-                cuts.pop(0)  # inside an element before, or at this one: the sentence begins here
-                groups.append([])
-            if isinstance(item, str):
-                at = begin
-                while cuts and begin <= cuts[0] < end:
-                    groups[-1].append(item[at - begin : cuts[0] - begin])
+            if not isinstance(item, str):
+                if cuts and cuts[0] <= begin:
+                    cuts.pop(0)  # a sentence begins with this element
                     groups.append([])
-                    at = cuts.pop(0)
-                groups[-1].append(item[at - begin :])
-            else:
+                while cuts and cuts[0] < end:
+                    cuts.pop(0)  # inside the element: its sentence goes on to the next boundary
                 groups[-1].append(item)
+                continue
+            at = begin
+            while cuts and begin <= cuts[0] < end:
+                groups[-1].append(item[at - begin : cuts[0] - begin])
+                groups.append([])
+                at = cuts.pop(0)
+            groups[-1].append(item[at - begin :])
         level = int(local(block)[1]) if local(block) in ("h1", "h2", "h3", "h4", "h5", "h6") else 0
         lowercase = "pronounce" in (block.get("class") or "").split()
         namespace = etree.QName(block).namespace

@@ -29,8 +29,8 @@ QUALITY = 2
 # LAME puts this many samples of silence before the first one (measured: an impulse at sample n
 # decodes at n + 1058); clip times are shifted by it so that they match what a player plays.
 ENCODER_DELAY = 1058
-PAUSE_MS = 300  # between sentences
-HEADING_PAUSE_MS = 600  # after a heading
+PAUSE_MS = 250  # between sentences
+HEADING_PAUSE_MS = 500  # after a heading
 PACKAGE = "espeak-ng"
 
 
