@@ -199,10 +199,10 @@ class Marker:
             span.set("id", self._new_id())
             for g in group:
                 _append_text(span, g) if isinstance(g, str) else span.append(g)
-            self.sentences.append(Sentence(span.get("id"), _tidy(said), local(block) in HEADINGS, level, lowercase))
+            self.sentences.append(Sentence(span.get("id"), tidy(said), local(block) in HEADINGS, level, lowercase))
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Whitespace collapsed, and none left before punctuation (where a citation mark was)."""
     return re.sub(r"\s+(?=[.,;:!?)])", "", " ".join(text.split()))
 

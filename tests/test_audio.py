@@ -15,6 +15,7 @@ import subprocess
 import sys
 import wave
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import miniaudio
@@ -26,7 +27,7 @@ from plainpress.analyse import analyse
 from plainpress.commands.build import build
 from plainpress.gather import gather
 from plainpress.readability import WORD, split_sentences
-from plainpress.sentences import BLOCKS, TEXT_BLOCKS, local, spoken_text
+from plainpress.sentences import BLOCKS, TEXT_BLOCKS, Sentence, local, spoken_text, tidy
 from plainpress.speech import lexicon_for, voice_for
 from plainpress.synth import RATE
 
@@ -146,10 +147,8 @@ def test_one_par_per_sentence_each_as_long_as_its_sentence_said_alone(spoken, re
         root = etree.fromstring(read_aloud[doc])
         for _doc, fragment, begin, end, _ in pars:
             span = root.xpath("//*[@id=$id]", id=fragment)[0]
-            from plainpress.sentences import Sentence, _tidy
-
             parent_class = (span.getparent().get("class") or "").split()
-            sentence = Sentence(fragment, _tidy(spoken_text(span)), False, 0, "pronounce" in parent_class)
+            sentence = Sentence(fragment, tidy(spoken_text(span)), False, 0, "pronounce" in parent_class)
             alone = _alone(lexicon.say(sentence), voice, rate, tmp_path / "alone.wav")
             assert abs((end - begin) - alone) <= 0.05, (name, fragment, end - begin, alone)
             checked += 1
@@ -187,7 +186,7 @@ def test_the_speech_is_loud_inside_its_clips_and_quiet_between(spoken, read_alou
         inside = [s for *_, begin, end, _ in pars for s in samples[int(begin * RATE) : int(end * RATE)]]
         gaps = [
             s
-            for (*_, end, _), (_, _, begin, *_) in zip(pars, pars[1:], strict=False)
+            for (*_, end, _), (_, _, begin, *_) in pairwise(pars)
             for s in samples[int(end * RATE) + 441 : int(begin * RATE) - 441]
         ]
         assert _dbfs(inside) > _dbfs(gaps) + 20, name  # the clips are where the speech is
@@ -239,7 +238,7 @@ def test_audio_handouts_have_a_chapter_per_heading_and_end_with_the_contact(spok
     assert list(toc.child_element_ids) == [c.element_id for c in chapters]
     duration = handouts[0]["duration"] * 1000
     assert chapters[0].start_time == 0 and abs(chapters[-1].end_time - duration) <= 1
-    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:], strict=False))
+    assert all(a.end_time == b.start_time for a, b in pairwise(chapters))
     assert not tags.getall("TDRC") and not tags.getall("TDEN")  # no time stamps
 
 
