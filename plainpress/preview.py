@@ -316,6 +316,10 @@ def index_page(preview: Preview) -> bytes:
     parts.append("<h2>The book, as in the EPUB</h2>\n<ol>")
     parts += [f"<li>{_link(f'/book/text/{file}', title)}</li>" for file, title in snap.spine]
     parts.append("</ol>")
+    from .listen import Listening  # the read-aloud pages (plainpress.listen), which use this module
+
+    heard = [_link(f"/book/listen/{file}", f"Listen: {title}") for file, title in Listening(preview).readable()]
+    parts.append(f"<p>Read aloud, the sentence being read highlighted: {', '.join(heard)}</p>")
     parts.append(f"<p>{_view_links(preview, snap.pdfs['book.pdf'])} (takes a few seconds to render)</p>")
     for profile in book.profiles:
         parts.append(f"<h2>Handouts and cards: {e(profile.name)} (profile <code>{e(profile.slug)}</code>)</h2>")

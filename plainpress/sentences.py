@@ -194,11 +194,16 @@ class Marker:
                 stripped = lead.lstrip()
                 _append_text(block, lead[: len(lead) - len(stripped)])
                 group[0] = stripped
+            trail = ""
+            if isinstance(group[-1], str):  # and whitespace after it too
+                kept = group[-1].rstrip()
+                trail, group[-1] = group[-1][len(kept) :], kept
             span = etree.SubElement(block, f"{{{namespace}}}span" if namespace else "span")
             span.set("class", SENTENCE_CLASS)
             span.set("id", self._new_id())
             for g in group:
                 _append_text(span, g) if isinstance(g, str) else span.append(g)
+            _append_text(block, trail)
             self.sentences.append(Sentence(span.get("id"), tidy(said), local(block) in HEADINGS, level, lowercase))
 
 

@@ -23,7 +23,7 @@ def test_each_sentence_of_a_paragraph_gets_its_own_span():
     out, said = _marked("<p>Rest today. Drink water! Is it <a href='#x'>worse. Still</a> there? Yes.</p>")
     assert said == ["Rest today.", "Drink water!", "Is it worse. Still there?", "Yes."]
     assert out.count('class="sentence"') == 4
-    assert '<span class="sentence" id="say-3">Is it <a href="#x">worse. Still</a> there? </span>' in out
+    assert '<span class="sentence" id="say-3">Is it <a href="#x">worse. Still</a> there?</span> <span' in out
 
 
 def test_headings_items_cells_and_nested_lists():

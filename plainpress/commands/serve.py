@@ -24,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from ..listen import PREFIX as LISTEN
+from ..listen import Listening
 from ..preview import SCRIPT, Preview, Snapshot, index_page, message_page, view_page
 from ..templates import book_layouts
 from .build import LAYOUTS_HELP, add_book_options
@@ -132,11 +134,13 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         pass
 
     Handler.preview = preview
+    Handler.listening = Listening(preview)  # read-aloud pages: a chapter played, its sentence highlighted
     return Handler
 
 
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview
+    listening: Listening
     server_version = "plainpress-preview"
     protocol_version = "HTTP/1.0"
 
@@ -184,6 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
             return HTTPStatus.OK, "text/javascript; charset=utf-8", SCRIPT.encode()
         if path == "/favicon.ico":
             return HTTPStatus.NO_CONTENT, "image/x-icon", b""
+        if path.startswith(LISTEN):
+            found = self.listening.get(path)
+            if found:
+                return HTTPStatus.OK, found[1], found[0]
         if path.startswith("/book/"):
             found = preview.book_file(path.removeprefix("/book/"))
             if found:
