@@ -25,7 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running.stop()
 
 
-def test_a_chapter_plays_with_the_sentence_being_read_highlighted(server, watched) -> None:
+def test_a_chapter_plays_with_the_sentence_being_read_highlighted(server, watched) -> None:  # noqa: F811
     page = watched.page
     page.goto(server.url)
     page.get_by_role("link", name="Listen: First steps").click()
