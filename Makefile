@@ -56,5 +56,5 @@ clean:
 	rm -rf dist .dist-builds .dist.lock reports .pytest_cache .plainpress-cache
 
 # The benchmark (benchmarks/README.md): not part of make test; about 20 minutes on 2 cores (20.4 min measured).
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench debian-packages
 	$(BIN)/python benchmarks/run.py

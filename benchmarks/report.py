@@ -26,6 +26,7 @@ ROWS: dict[str, str] = {
     "noop": "Rebuild, nothing changed (the nothing-changed shortcut)",
     "edit_article": "Rebuild after editing one article",
     "edit_glossary": "Rebuild after editing one glossary definition",
+    "audio": "Audio only (`--only audio`: read-aloud EPUB, audio handouts), cold (once, 10 articles)",
 }
 PLOT_LABELS = {
     "cold": "cold full build",
@@ -33,8 +34,9 @@ PLOT_LABELS = {
     "edit_article": "rebuild after editing one article",
     "edit_glossary": "rebuild after editing one glossary definition",
 }
-ONCE_ROWS = ("handouts_j1", "handouts_j2", "floor_render", "floor_process")  # in the first run at each size only
-ONCE_ROWS_BELOW = {"handouts_j1": 300, "handouts_j2": 300}  # and only at sizes below this (else not run at all)
+ONCE_ROWS = ("handouts_j1", "handouts_j2", "floor_render", "floor_process", "audio")  # the first run at a size only
+# and only at sizes below this (else not run at all); audio: espeak-ng at 10 articles
+ONCE_ROWS_BELOW = {"handouts_j1": 300, "handouts_j2": 300, "audio": 11}
 # CPU-time rows: label -> (measured row, once per size).
 CPU_ROWS: dict[str, tuple[str, bool]] = {
     "Cold build CPU time (all processes)": ("cold", False),

@@ -57,7 +57,7 @@ from report import (  # noqa: E402
 
 DEFAULT_PLAN = {10: 3, 100: 3, 300: 1}
 QUICK_SIZES = [4, 8]
-OPTIONS = {"only": "--only", "jobs": "--jobs", "dump_html": "--dump-html"}
+OPTIONS = {"only": "--only", "jobs": "--jobs", "dump_html": "--dump-html", "audio": "--audio"}
 ARTICLE_EDIT = "\nMany people find it helps to write down their questions before a visit.\n"
 GLOSSARY_EDIT = " Most twitches like this are harmless."
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -134,6 +134,12 @@ class Bench:
             label = f"handouts only --jobs {j}"
             sample = self.build(folder, "--only", "handouts", "--jobs", str(j), cold=True, label=label)
             self.record(n, key, sample, label)
+        if self.supported["audio"] and first:
+            if runs_at("audio", n, first):
+                sample = self.build(folder, "--only", "audio", cold=True, label="audio only")
+                self.record(n, "audio", sample, "audio only (read-aloud EPUB, audio handouts)")
+            else:
+                self.not_run.setdefault(n, []).append("audio")
 
     def check_cpu(self, n: int) -> None:
         """The cold build renders everything the floor renders, so its CPU time (which must include its workers')
@@ -288,6 +294,7 @@ def finish(
         "epub_only": supported["only"],
         "floor_render": supported["dump_html"],
         "floor_process": supported["dump_html"],
+        "audio": supported["audio"],
     }
     estimate = estimate_seconds(bench.results, DEFAULT_PLAN, capacity)
     short = {k: ROWS[k].removesuffix(" (once per size)") for k in ONCE_ROWS}

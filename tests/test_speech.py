@@ -92,3 +92,21 @@ def test_phone_and_emergency_numbers_digit_by_digit_and_nothing_else():
 def test_respellings_are_said_in_lower_case_and_never_as_phoneme_input():
     assert _say("Say it: fa-sik-yoo-LAY-shun", lowercase=True) == "say it: fa-sik-yoo-lay-shun"
     assert "[[" not in _say("Odd [[input]] here.")
+
+
+def test_the_voice_follows_the_book_language_and_book_yaml(tmp_path):
+    import shutil
+
+    from plainpress.speech import voice_for
+
+    from .helpers import FIXTURES
+
+    book = gather(FIXTURES / "es")
+    assert voice_for(book) == "es"
+    assert voice_for(gather(FIXTURES / "mini")) == "en-gb"
+    assert voice_for(gather(SAMPLE_BOOK)) == "en-us"
+    copy = tmp_path / "book"
+    shutil.copytree(FIXTURES / "mini", copy)
+    (copy / "book.yaml").write_text((copy / "book.yaml").read_text() + "speech: {voice: en-us, rate: 140}\n")
+    chosen = gather(copy)
+    assert voice_for(chosen) == "en-us" and chosen.config.speech.rate == 140
