@@ -271,6 +271,8 @@ def test_cached_by_content_and_drafts_go_to_drafts(tmp_path):
     result = build(book, tmp_path / "dist", only="audio", jobs=1, use_cache=True, progress=lines.append)
     paths = {o.path for o in result.outputs}
     assert "drafts/audio/neutral/second-steps.mp3" in paths and "audio/neutral/second-steps.mp3" not in paths
+    # as the printed cards: the card reads the reviewed articles' signs, the draft card every sign
+    assert {"audio/neutral/red-flag-card.mp3", "drafts/audio/neutral/red-flag-card.mp3"} <= paths
     cached = {line.split(" ")[0] for line in lines if "from the cache" in line}
     assert "audio/neutral/first-steps.mp3" in cached and "read-aloud/ch01-first-steps.mp3" in cached
     assert "drafts/audio/neutral/second-steps.mp3" not in cached
@@ -309,3 +311,20 @@ def test_manifest_entries_are_json_numbers(spoken):
     text = (spoken.dist / "manifest.json").read_text()
     assert "Infinity" not in text and "NaN" not in text
     json.loads(text)
+
+
+def test_the_draft_card_reads_every_sign_and_says_so_first(tmp_path):
+    from plainpress.outputs.audio import plan_audio
+
+    book = _copy(tmp_path)
+    second = book / "articles" / "second-steps.md"
+    second.write_text(second.read_text().replace("reviewed: 2026-01-02\n", "status: draft\nreviewed: 2026-01-02\n"))
+    model = gather(book)
+    analyse(model)
+    said = {p.path: " ".join(s.text for s in p.job.segments) for p in plan_audio(model)}
+    assert "chest pain" not in said["audio/neutral/red-flag-card.mp3"]  # a draft's sign
+    assert "several nights" in said["audio/neutral/red-flag-card.mp3"]
+    draft_card = said["drafts/audio/neutral/red-flag-card.mp3"]
+    assert draft_card.startswith("Draft:") and "chest pain" in draft_card and "several nights" in draft_card
+    assert said["drafts/audio/neutral/second-steps.mp3"].startswith("Draft")
+    assert said["audio/neutral/first-steps.mp3"].endswith("In an emergency, call 9 9 9.")  # the clinic's contact

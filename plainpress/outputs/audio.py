@@ -4,7 +4,9 @@ the clinic's contact, and of the red-flag card, with an ID3 chapter (``CHAP``, l
 
 ``dist/audio/<clinic>/<slug>.mp3`` and ``dist/audio/<clinic>/red-flag-card.mp3``
 (``neutral/`` for a book without profiles); a draft's audio goes to ``dist/drafts/audio/…``
-(:func:`plainpress.model.output_path`) and says that it is a draft before anything else.
+(:func:`plainpress.model.output_path`) and says that it is a draft before anything else. As with
+the printed cards, the card in ``audio/`` reads the signs of reviewed articles; when drafts add
+signs, ``drafts/audio/<clinic>/red-flag-card.mp3`` reads them all, after saying it is a draft.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 from ..errors import Finding
 from ..markup import convert, policy_for
 from ..messages import Messages
-from ..model import Article, Book, Output, Profile, output_path
+from ..model import Article, Book, Output, Profile, RedFlag, output_path
 from ..pdfrender import Planned
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for
@@ -82,10 +84,20 @@ def _sentences(fragment: str) -> list[Sentence]:
     return mark_document(root)
 
 
-def _card_sentences(book: Book, profile: Profile, say: Messages, layouts: object) -> list[Sentence]:
-    items = card_view(book, say, profile.contacts(), lambda slug, anchor: f"#{anchor}")
+def _card_flags(book: Book, draft: bool) -> list[RedFlag]:
+    """The signs a card gathers, as the printed cards do: those of reviewed articles, or every sign."""
+    drafts = {a.slug for a in book.articles if a.is_draft}
+    return list(book.red_flags) if draft else [f for f in book.red_flags if f.article not in drafts]
+
+
+def _card_sentences(book: Book, profile: Profile, say: Messages, layouts: object, draft: bool) -> list[Sentence]:
+    items = card_view(book, say, profile.contacts(), lambda slug, anchor: f"#{anchor}", _card_flags(book, draft))
     page = render("epub/card.xhtml.j2", layouts, page_title=say("card"), lang=book.language, say=say, items=items)
     root = etree.fromstring(page.encode())
+    if draft:  # said first, as the draft card prints it
+        notice = etree.Element("{http://www.w3.org/1999/xhtml}p")
+        notice.text = say("draft.card")
+        root.find("{http://www.w3.org/1999/xhtml}body").insert(0, notice)
     return mark_document(root)
 
 
@@ -126,12 +138,12 @@ def plan_audio(book: Book, layouts: object = DEFAULT_LAYOUTS) -> Iterator[Planne
             sentences = _sentences(_article_html(book, article, profile, say))
             extra = {"profile": profile.slug, "article": article.slug}
             yield _planned(book, path, article.title, sentences, lexicon, voice, "audio", extra, say)
-        if book.red_flags:
-            path = output_path("audio", profile.slug, CARD_NAME)
-            sentences = _card_sentences(book, profile, say, layouts)
-            yield _planned(
-                book, path, say("card"), sentences, lexicon, voice, "audio-card", {"profile": profile.slug}, say
-            )
+        reviewed, every = _card_flags(book, False), _card_flags(book, True)
+        for draft in [d for d, flags in ((False, reviewed), (True, every)) if flags and (not d or every != reviewed)]:
+            path = output_path("audio", profile.slug, CARD_NAME, draft)
+            sentences = _card_sentences(book, profile, say, layouts, draft)
+            extra = {"profile": profile.slug}
+            yield _planned(book, path, say("card"), sentences, lexicon, voice, "audio-card", extra, say)
 
 
 def _planned(
