@@ -105,7 +105,8 @@ class Lexicon:
 
 
 def _phone_like(text: str) -> bool:
-    return sum(c.isdigit() for c in text) >= 7
+    """Seven digits or more, and not a date written as 2026-01-02."""
+    return sum(c.isdigit() for c in text) >= 7 and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)
 
 
 def lexicon_for(book: Book, numbers: Iterable[str] = ()) -> Lexicon:

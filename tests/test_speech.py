@@ -86,6 +86,7 @@ def test_phone_and_emergency_numbers_digit_by_digit_and_nothing_else():
     assert _say("Reviewed on 20 November 2026, for 2 weeks, at 1,500 steps.") == (
         "Reviewed on 20 November 2026, for 2 weeks, at 1,500 steps."
     )
+    assert _say("Published 2026-01-02.") == "Published 2026-01-02."
     assert digits("+44 20 7946 0000") == "plus 4 4, 2 0, 7 9 4 6, 0 0 0 0"
 
 
