@@ -36,6 +36,7 @@ _BIB_FIELDS = _pairs(
 _ENTRY_HEAD = re.compile(r"@\s*([A-Za-z][\w-]*)\s*([{(])")
 _NEXT_ENTRY = re.compile(r"\n[ \t]*@")
 _WORD = r"[A-Za-z][\w:.+/-]*"
+MAX_VALUE = 100_000  # characters in one value once @string names are expanded; no field needs a tenth of it
 
 
 class _BibError(Exception):
@@ -44,17 +45,25 @@ class _BibError(Exception):
         self.pos = pos
 
 
+class _BibStop(_BibError):
+    """An error after which the rest of the file is not read."""
+
+
 class _Bib:
     """A small BibTeX reader: entries, @string macros and month names; @comment and @preamble skipped."""
 
     def __init__(self, text: str, path: Path) -> None:
         self.text, self.path, self.pos, self.macros = text, path, 0, dict(_MONTHS)
+        self.expanded, self.budget = 0, 10 * len(text) + MAX_VALUE  # characters of every value, once expanded
         self.refs: list[Reference] = []
         self.findings: list[Finding] = []
         while head := _ENTRY_HEAD.search(text, self.pos):
             self.pos = head.end()
             try:
                 self._entry(head.group(1).lower(), "}" if head.group(2) == "{" else ")", head.start())
+            except _BibStop as exc:
+                self.findings.append(_finding("B001", path, self.line(exc.pos), f"BibTeX error: {exc}"))
+                break
             except _BibError as exc:
                 line_start = text.rfind("\n", 0, exc.pos) + 1
                 if text.startswith("@", exc.pos) and not text[line_start : exc.pos].strip():
@@ -108,13 +117,22 @@ class _Bib:
             self.refs.append(_make_reference(key, location, _bib_to_csl(key, kind, fields)))
 
     def _value(self) -> str:
-        parts = []
+        parts, size, start = [], 0, self.pos
         while True:
             if self._eat(r'(?=[{"])') is not None:
                 parts.append(self._delimited("}" if self.text[self.pos] == "{" else '"'))
             else:
                 word = self._eat(rf"\d+|{_WORD}", 'a value: {...}, "...", a number or a @string name') or ""
                 parts.append(self.macros.get(word.lower(), word))
+            size += len(parts[-1])
+            self.expanded += len(parts[-1])
+            if (size > MAX_VALUE and size > len(self.text)) or self.expanded > self.budget:
+                # @strings that join each other grow without end: stop reading the file here
+                raise _BibStop(
+                    start,
+                    f"the values grow past {max(MAX_VALUE, len(self.text)):,} characters once @string names "
+                    "are expanded (@strings that join each other, doubling); write the values out",
+                )
             if self._eat("#") is None:
                 return "".join(parts)
 

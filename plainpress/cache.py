@@ -23,10 +23,27 @@ from pathlib import Path
 
 from weasyprint.text.ffi import pango
 
+from .errors import SourceError
 from .layoutcheck import Overflow
 from .pdfrender import PageStart, PdfJob, PdfResult
-from .stamp import FileHashes, code_fingerprint, write_whole
+from .safety import read_regular
+from .stamp import FileHashes, clear, code_fingerprint, write_whole
 from .synth import AudioJob, AudioResult, Clip
+
+
+def _str_dict(value: object, kind: type) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and type(v) is kind for k, v in value.items())
+
+
+def _start(record: dict) -> PageStart:
+    """A page start read back; anything of the wrong shape raises (and the entry is not used)."""
+    ids, first = record["ids"], record["first_line"]
+    if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+        raise TypeError("ids")
+    pair = isinstance(first, list) and len(first) == 2 and all(x is None or isinstance(x, str) for x in first)
+    if first is not None and not pair:
+        raise TypeError("first_line")
+    return PageStart(list(ids), tuple(first) if first else None)
 
 
 @dataclass
@@ -47,30 +64,25 @@ class RenderCache:
         if kind == "audio":
             return self._get_audio(key)
         pdf, meta = self._paths(key)
-        try:
-            record = json.loads(meta.read_text())
-            data = pdf.read_bytes()
-        except (OSError, ValueError):
+        try:  # unreadable, cut short or of the wrong shape: no entry (laid out again and overwritten)
+            record = json.loads(read_regular(meta))
+            data = read_regular(pdf)
+            if not isinstance(record, dict) or hashlib.sha256(data).hexdigest() != record.get("sha256"):
+                return None  # damaged entry: render again
+            resources, pages, anchors = record["resources"], record["pages"], record["anchors"]
+            if not (_str_dict(resources, str) and _str_dict(anchors, int) and type(pages) is int):
+                return None
+            if any(self.hashes(path) != digest for path, digest in resources.items()):
+                return None  # a font, image or logo it loaded has changed
+            starts = [_start(s) for s in record["starts"]]
+            overflowing = [Overflow(**o) for o in record.get("overflows", [])]
+            stacked = record.get("stacked", 0)
+            if type(stacked) is not int:
+                return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, SourceError):
             return None
-        if hashlib.sha256(data).hexdigest() != record.get("sha256"):
-            return None  # damaged entry: render again
-        if any(self.hashes(path) != digest for path, digest in record["resources"].items()):
-            return None  # a font, image or logo it loaded has changed
         self.used.add(key)
-        starts = [
-            PageStart(list(s["ids"]), tuple(s["first_line"]) if s["first_line"] else None) for s in record["starts"]
-        ]
-        overflowing = [Overflow(**o) for o in record.get("overflows", [])]
-        return PdfResult(
-            data,
-            record["pages"],
-            record["anchors"],
-            starts,
-            record["resources"],
-            0.0,
-            overflowing,
-            record.get("stacked", 0),
-        )
+        return PdfResult(data, pages, anchors, starts, resources, 0.0, overflowing, stacked)
 
     def put(self, key: str, result: PdfResult | AudioResult) -> None:
         if isinstance(result, AudioResult):
@@ -92,13 +104,13 @@ class RenderCache:
     def _get_audio(self, key: str) -> AudioResult | None:
         base = self.folder / "audio" / key[:2] / key
         try:
-            record = json.loads(base.with_suffix(".json").read_text())
-            data = base.with_suffix(".mp3").read_bytes()
+            record = json.loads(read_regular(base.with_suffix(".json")))
+            data = read_regular(base.with_suffix(".mp3"))
             if hashlib.sha256(data).hexdigest() != record.get("sha256"):
                 return None  # damaged entry: synthesise again
             clips = [Clip(c["id"], c["begin"], c["end"]) for c in record["clips"]]
             result = AudioResult(data, clips, record["duration"], record["rms"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, SourceError):
             return None
         self.used.add(key)
         return result
@@ -123,4 +135,4 @@ class RenderCache:
                 continue
             for path in folder.glob("*/*"):
                 if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+                    clear(path)

@@ -12,10 +12,12 @@ import difflib
 import importlib
 import os
 import sys
+from pathlib import Path
 from types import ModuleType
 
 from . import __version__
 from .errors import PlainpressError
+from .safety import machine_message
 
 # Command name -> module in plainpress.commands, in the order --help lists them.
 COMMANDS = {
@@ -86,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print("output closed by its reader; stopped, nothing was changed", file=sys.stderr)
         return 1
+    except OSError as error:  # the machine refused (disk full, read-only, permission...): one line, exit 5
+        out = getattr(args, "out", None)
+        unchanged = f"; nothing in {out} was changed" if out else ""
+        print(machine_message(error, _written(args)) + unchanged, file=sys.stderr)
+        return 5
     except BaseException as error:
         # WeasyPrint's fatal fetch error is a BaseException; caught by name, so that commands which never
         # render need not load the renderer.
@@ -120,6 +127,14 @@ def _unknown_options(parser: argparse.ArgumentParser, command: str, extra: list[
             hints.append(f"{word!r}: did you mean {close[0]!r}?")
     message = f"unrecognized arguments: {' '.join(extra)}"
     sub.error(f"{message} ({'; '.join(hints)})" if hints else message)
+
+
+def _written(args: argparse.Namespace) -> Path | None:
+    """The path a command writes, named when the machine's refusal names none."""
+    for name in ("out", "report", "into", "dump_html", "book"):
+        if isinstance(getattr(args, name, None), Path):
+            return getattr(args, name)
+    return None
 
 
 def _count(messages: list[str]) -> str:

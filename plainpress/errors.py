@@ -144,5 +144,17 @@ class RenderError(PlainpressError):
     exit_code = 3
 
 
+class UsageError(PlainpressError):
+    """A command line that cannot be run as given: a path it must not write, a bad option."""
+
+    exit_code = 2
+
+
 class BuildLocked(PlainpressError):
     exit_code = 4
+
+
+class MachineRefused(PlainpressError):
+    """The machine refused (disk full, read-only, permission, a path that cannot be made)."""
+
+    exit_code = 5

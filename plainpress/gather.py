@@ -14,6 +14,7 @@ from .errors import Finding, Location, Problems, Severity, SourceError
 from .glossary import load_glossary
 from .model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
 from .profiles import load_profiles
+from .safety import kind_of
 from .schema import Reader
 from .yamlsrc import Sequence, load_yaml, read_text, sources_inside
 
@@ -100,6 +101,16 @@ def _gather(root: Path) -> Book:
             return
         seen[slug] = line
         file = root / ARTICLES_DIR / f"{slug}.md"
+        if kind_of(file) not in (None, "missing"):  # a FIFO, a folder, a link to nothing: said as it is
+            findings.append(
+                Finding(
+                    "E001",
+                    Severity.ERROR,
+                    where,
+                    f"chapters: {ARTICLES_DIR}/{slug}.md is {kind_of(file)}, not an article file",
+                )
+            )
+            return
         if not file.is_file():
             close = difflib.get_close_matches(slug, available, n=1)
             hint = f'; did you mean "{close[0]}"?' if close else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class GlossaryIndex:
 
 def load_glossary(root: Path) -> tuple[list[GlossaryEntry], list[Finding], Path | None]:
     path = root / GLOSSARY_FILE
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nothing is reported, not taken for no glossary
         return [], [], None
     findings: list[Finding] = []
     try:

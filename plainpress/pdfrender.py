@@ -29,6 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import Finding, RenderError
 from .layoutcheck import Overflow, overflows, stack, wide_tables
 from .model import Output
+from .safety import read_regular
 
 
 class ResourceRefused(FatalURLFetchingError):
@@ -56,7 +57,7 @@ class GuardedFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                data = path.read_bytes()
+                data = read_regular(path)  # never a FIFO, even one swapped in since is_file()
                 self.served[str(path)] = hashlib.sha256(data).hexdigest()
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(url)

@@ -12,7 +12,7 @@ from pathlib import Path
 from .analyse import analyse
 from .cache import RenderCache
 from .check import enforce, stopping
-from .errors import Finding, Problems
+from .errors import Finding, Problems, SourceError
 from .fonts import font_roots
 from .gather import gather
 from .model import Book, BuildResult, Output, RenderOptions
@@ -27,6 +27,7 @@ from .progress import Clock, pages
 from .publish import Staging, lock, staging
 from .render import Renderer
 from .resources import check_layouts
+from .safety import read_regular
 from .templates import Layouts, layout_roots
 
 BOOK_KINDS = ("epub", "pdf", "read-aloud")
@@ -132,18 +133,17 @@ def _extent(output: Output) -> str:
 
 
 def _carry_over(out: Path, stage: Staging, progress: Callable[[str], None]) -> bool:
-    """Copy the EPUB and book PDF of the current ``dist`` unchanged; False when there are none."""
-    manifest = out / "manifest.json"
-    if not manifest.is_file():
+    """Copy the EPUB and book PDF of the current ``dist`` unchanged; False when there are none (or the
+    manifest cannot be read: they are then built again)."""
+    try:
+        listed = json.loads(read_regular(out / "manifest.json"))["outputs"]
+        entries = [e for e in listed if e["kind"] in BOOK_KINDS]
+        found = [(e, read_regular(out / e["path"])) for e in entries]
+    except (OSError, ValueError, TypeError, KeyError, SourceError):
         return False
-    entries = [e for e in json.loads(manifest.read_text())["outputs"] if e["kind"] in BOOK_KINDS]
-    if not entries or not all((out / e["path"]).is_file() for e in entries):
+    if not found:
         return False
-    for entry in entries:
-        stage.add(
-            Output(
-                entry["kind"], entry["variant"], entry["path"], (out / entry["path"]).read_bytes(), entry.get("pages")
-            )
-        )
+    for entry, data in found:
+        stage.add(Output(entry["kind"], entry["variant"], entry["path"], data, entry.get("pages")))
         progress(f"{entry['path']} (carried over)")
     return True

@@ -8,6 +8,7 @@ from .errors import Finding, Location, Severity, SourceError
 from .messages import Messages
 from .model import SLUG, BookConfig, Profile
 from .resources import decode_problem, svg_problems
+from .safety import kind_of, read_regular
 from .schema import Reader
 from .yamlsrc import load_yaml, read_text
 
@@ -65,8 +66,13 @@ def _check_logo(profile: Profile, folder: Path, path: Path) -> list[Finding]:
         return []
     where = Location(path, profile.source_line)
     logo = (folder / profile.logo).resolve()
-    if not logo.is_relative_to(folder.resolve()) or not logo.is_file():
-        return [Finding("E004", Severity.ERROR, where, f"logo: no file {profile.logo!r} in {PROFILES_DIR}/")]
+    if not logo.is_relative_to(folder.resolve()):
+        message = f"logo: {profile.logo!r} leads outside {PROFILES_DIR}/ ({logo}); copy the logo into it"
+        return [Finding("I001", Severity.ERROR, where, message)]
+    kind = kind_of(logo)
+    if kind is not None:
+        found = f"no file {profile.logo!r}" if kind == "missing" else f"{profile.logo!r} is {kind}, not a file"
+        return [Finding("E004", Severity.ERROR, where, f"logo: {found} in {PROFILES_DIR}/")]
     if logo.suffix.lower() not in LOGO_TYPES:
         return [Finding("E004", Severity.ERROR, where, f"logo: expected an SVG or PNG file, found {profile.logo!r}")]
     if not profile.logo_alt:
@@ -76,7 +82,7 @@ def _check_logo(profile: Profile, folder: Path, path: Path) -> list[Finding]:
         if broken:
             return [Finding(broken.code, Severity.ERROR, where, f"logo {profile.logo!r}: {broken.message}")]
     if logo.suffix.lower() == ".svg":  # it must stand alone: no scripts, nothing loaded from elsewhere
-        refused = svg_problems(logo.read_bytes(), logo.parent, [folder.parent])
+        refused = svg_problems(read_regular(logo), logo.parent, [folder.parent])
         if refused:
             return [Finding(r.code, Severity.ERROR, where, f"logo {profile.logo!r}: {r.message}") for r in refused]
     profile.logo = str(logo)

@@ -22,6 +22,9 @@ from pathlib import Path
 
 from .errors import BuildLocked, Location, SourceError
 from .model import Output
+from .safety import builds_folder, naming
+
+OUR_BUILDS = ("build-", "legacy-")  # the names of the folders a build makes in the builds folder
 
 
 @dataclass
@@ -33,16 +36,18 @@ class Staging:
         target = self.folder / output.path
         if target.exists():
             raise RuntimeError(f"two outputs would be written to {output.path}")  # a programming error
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
+        with naming(target):  # a full disk names the file it stopped
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.data)
         self.outputs.append(output)
 
     def carry_over(self, previous: Path, output: dict[str, object]) -> None:
         """Copy an output of the previous build unchanged (used by partial builds)."""
         source = previous / str(output["path"])
         target = self.folder / str(output["path"])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        with naming(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
 
 
 def manifest(outputs: list[Output]) -> bytes:
@@ -60,10 +65,6 @@ def manifest(outputs: list[Output]) -> bytes:
         entry.update(out.extra)
         entries.append(entry)
     return (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def builds_folder(out: Path) -> Path:
-    return out.parent / f".{out.name}-builds"
 
 
 @contextlib.contextmanager
@@ -108,7 +109,7 @@ def _switch(out: Path, folder: Path) -> None:
         # An old real folder (from before dist was a link): keep it as a finished build.
         os.replace(out, builds_folder(out) / f"legacy-{os.getpid()}")
     link = out.parent / f".{out.name}.new-link"
-    with contextlib.suppress(FileNotFoundError):
+    if link.is_symlink():  # ours, left by a build killed here; anything else there stops the os.symlink below
         link.unlink()
     os.symlink(os.path.relpath(folder, out.parent), link)
     pause = os.environ.get("PLAINPRESS_TEST_PAUSE_BEFORE_SWITCH")
@@ -130,8 +131,9 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _clean(builds: Path, keep: Path) -> None:
+    """Remove the earlier builds (only the folders a build made: build-*, legacy-*)."""
     for child in builds.iterdir():
-        if child != keep:
+        if child != keep and child.name.startswith(OUR_BUILDS) and child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from .cache import RenderCache
 from .errors import PlainpressError
 from .pdfrender import PdfJob, PdfResult, Planned, render_job
+from .safety import DUMP_INDEX, naming, write_atomic
 from .synth import AudioJob, AudioResult
 
 
@@ -86,7 +87,7 @@ class Renderer:
         elif self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self.dump is not None:
-            (self.dump / "renders.json").write_text(json.dumps(self._dumped, indent=1) + "\n")
+            write_atomic(self.dump / DUMP_INDEX, (json.dumps(self._dumped, indent=1) + "\n").encode())
 
     def _cluster_executor(self) -> Executor:
         try:
@@ -138,7 +139,8 @@ class Renderer:
         assert self.dump is not None
         self.dump.mkdir(parents=True, exist_ok=True)
         stem = f"{len(self._dumped):04d}-" + item.path.replace("/", "-").removesuffix(".pdf")
-        (self.dump / f"{stem}.html").write_text(item.job.html)
+        with naming(self.dump):
+            (self.dump / f"{stem}.html").write_text(item.job.html)
         sheets = []
         for n, css in enumerate(item.job.stylesheets):
             (self.dump / f"{stem}.{n}.css").write_text(css)

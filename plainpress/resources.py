@@ -25,8 +25,9 @@ from urllib.parse import unquote, urlsplit
 import tinycss2
 from lxml import etree
 
-from .errors import Finding, Location, Problems, Severity
+from .errors import Finding, Location, Problems, Severity, SourceError
 from .paths import Layouts
+from .safety import kind_of, read_regular
 
 # The codes, documented in the README's "Finding codes".
 OUTSIDE = "I001"  # a path that leaves the book (or the allowed folders)
@@ -136,8 +137,11 @@ def judge_image(
     found = judge_file(url, base, [root], "an image")
     if isinstance(found, Refusal):
         return found
-    if not found.is_file():
+    kind = kind_of(found)
+    if kind == "missing":
         return Refusal(MISSING, f"no image file {url!r} (looked for {found})")
+    if kind is not None:
+        return Refusal(MISSING, f"the image {url!r} is {kind}, not an image file ({found})")
     kind = IMAGE_TYPES.get(found.suffix.lower())
     if kind is None:
         return Refusal(MISSING, f"{url!r} is not a supported image; use PNG, JPEG, GIF, WebP or SVG")
@@ -145,9 +149,9 @@ def judge_image(
         size = found.stat().st_size
         if size > max_bytes:
             return Refusal(UNDECODABLE, f"the image is {size:,} bytes; the limit is {max_bytes:,} (limits.image_bytes)")
-        data = found.read_bytes()
-    except OSError as error:
-        return Refusal(MISSING, f"cannot read the image {url!r} ({error.strerror})")
+        data = read_regular(found)
+    except SourceError as error:
+        return Refusal(MISSING, f"cannot read the image {url!r} ({error.message})")
     wrong = image_problem(data, kind) or decode_problem(data, kind, max_pixels, max_bytes)
     if wrong:
         return wrong
@@ -303,6 +307,12 @@ def check_layouts(layouts: Path | Layouts, roots: list[Path]) -> None:
     only from the allowed folders, and the SVG icons must stand alone: raise :class:`Problems` naming the
     file and line otherwise."""
     findings: list[Finding] = []
+    for folder in Layouts.of(layouts).folders:  # a FIFO, socket or device among them: refused, never opened
+        for path in sorted(folder.rglob("*")):
+            kind = kind_of(path)
+            if kind in ("a FIFO (named pipe)", "a socket", "a device"):
+                message = f"expected a layout file, found {kind}; replace it with a regular file"
+                findings.append(Finding("E001", Severity.ERROR, Location(path), message))
     for path in Layouts.of(layouts).files().values():
         if not inside(path, roots):
             findings.append(
@@ -312,7 +322,7 @@ def check_layouts(layouts: Path | Layouts, roots: list[Path]) -> None:
             )
             continue
         if path.suffix == ".css" or path.name.endswith(".css.j2"):
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_regular(path).decode("utf-8", errors="replace")
             for url, line in css_urls(text):
                 if "{{" in url or url.startswith("#") or scheme_of(url) == "data":
                     continue  # filled in by the output (the fonts' own paths), or nothing to load
@@ -320,7 +330,7 @@ def check_layouts(layouts: Path | Layouts, roots: list[Path]) -> None:
                 if isinstance(found, Refusal):
                     findings.append(Finding(found.code, Severity.ERROR, Location(path, line), found.message))
         elif path.suffix == ".svg":
-            for refusal in svg_problems(path.read_bytes(), path.parent, roots):
+            for refusal in svg_problems(read_regular(path), path.parent, roots):
                 findings.append(Finding(refusal.code, Severity.ERROR, Location(path), refusal.message))
     if findings:
         raise Problems(findings)

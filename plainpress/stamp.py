@@ -14,14 +14,17 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
+import shutil
 from importlib import metadata
 from pathlib import Path
 
-from .errors import Finding, Location, Severity
+from .checks import dates
+from .errors import Finding, Location, Severity, SourceError
 from .paths import Layouts
+from .safety import read_regular, write_atomic
 
 CACHE_DIR = ".plainpress-cache"
+STAMP_FILE = "last-build.json"
 RENDERER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "tinycss2", "cssselect2", "fonttools", "pyphen", "pillow")
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -56,21 +59,23 @@ class FileHashes:
             return None
         key = (path, stat.st_size, stat.st_mtime_ns)
         if key not in self._seen:
-            self._seen[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            try:
+                self._seen[key] = hashlib.sha256(read_regular(Path(path))).hexdigest()
+            except (OSError, SourceError):  # gone, or not a regular file (a FIFO is never opened): changed
+                return None
         return self._seen[key]
 
 
 def write_whole(path: Path, data: bytes) -> None:
-    """Whole or not at all: a killed build never leaves half an entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Whole or not at all: a killed build never leaves half an entry. Whatever stands in the way inside the
+    cache (a file where a folder goes, a folder where a file goes) is ours, and is removed first."""
+    for parent in reversed(path.parents):
+        if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
+            if parent.name == CACHE_DIR or CACHE_DIR in parent.parts:
+                clear(parent)
+    if path.is_dir() and not path.is_symlink():
+        clear(path)
+    write_atomic(path, data)
 
 
 def inputs_digest(
@@ -82,11 +87,15 @@ def inputs_digest(
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
     for name in ("SOURCE_DATE_EPOCH", "PLAINPRESS_TODAY"):
         h.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    h.update(f"today={dates.today().isoformat()}\0".encode())  # a review date passed overnight stops the build
     skipped = {p.resolve() for p in skip}
     for root in (book_dir, *Layouts.of(layouts).folders):
         for path in _files(Path(root), skipped):
             h.update(str(path.relative_to(root)).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                h.update(hashlib.sha256(read_regular(path)).digest())
+            except SourceError:  # not a regular file (any more): the build reports it, if it reads it
+                h.update(b"not a file\0")
     return h.hexdigest()
 
 
@@ -101,35 +110,48 @@ def _files(root: Path, skipped: set[Path]) -> list[Path]:
 
 
 def load_stamp(folder: Path, digest: str, out: Path) -> list[Finding] | None:
-    """The findings of the last build when its inputs were ``digest`` and ``out`` is still what it wrote."""
+    """The findings of the last build when its inputs were ``digest`` and ``out`` is still what it wrote.
+
+    A stamp that cannot be read, is cut short or holds the wrong types is no stamp: the build runs
+    and writes a new one."""
     try:
-        record = json.loads((folder / "last-build.json").read_text())
-    except (OSError, ValueError):
+        record = json.loads(read_regular(folder / STAMP_FILE))
+        if not isinstance(record, dict) or record.get("inputs") != digest or not out.is_symlink():
+            return None
+        target = out.resolve()
+        if str(target) != record.get("folder"):
+            return None
+        listed = json.loads(read_regular(target / "manifest.json"))["outputs"]
+        hashes = FileHashes()
+        if any(hashes(str(target / entry["path"])) != entry["sha256"] for entry in listed):
+            return None  # someone changed a file in dist: build again
+        return [
+            Finding(
+                f["code"],
+                Severity(f["severity"]),
+                Location(Path(f["file"]), f["line"]),
+                f["message"],
+                f["text"],
+                f["hint"],
+            )
+            for f in record["findings"]
+        ]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, SourceError):
         return None
-    if record.get("inputs") != digest or not out.is_symlink():
-        return None
-    target = out.resolve()
-    if str(target) != record.get("folder"):
-        return None
-    try:
-        listed = json.loads((target / "manifest.json").read_text())["outputs"]
-    except (OSError, ValueError, KeyError):
-        return None
-    hashes = FileHashes()
-    if any(hashes(str(target / entry["path"])) != entry["sha256"] for entry in listed):
-        return None  # someone changed a file in dist: build again
-    return [
-        Finding(
-            f["code"], Severity(f["severity"]), Location(Path(f["file"]), f["line"]), f["message"], f["text"], f["hint"]
-        )
-        for f in record["findings"]
-    ]
 
 
 def save_stamp(folder: Path, digest: str, out: Path, findings: list[Finding]) -> None:
     record = {"inputs": digest, "folder": str(out.resolve()), "findings": [f.as_dict() for f in findings]}
-    write_whole(folder / "last-build.json", json.dumps(record, indent=1).encode())
+    write_whole(folder / STAMP_FILE, json.dumps(record, indent=1).encode())
 
 
 def forget_stamp(folder: Path) -> None:
-    (folder / "last-build.json").unlink(missing_ok=True)
+    clear(folder / STAMP_FILE)
+
+
+def clear(path: Path) -> None:
+    """Remove whatever is at ``path`` inside the cache (a file, a link, a folder): the cache is ours."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)

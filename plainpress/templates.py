@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from .errors import PlainpressError
+from .errors import Location, PlainpressError, SourceError
 from .messages import Messages
 from .nobreak import breakable_url, nobreak_html
 from .paths import PACKAGE_LAYOUTS, Layouts
+from .safety import kind_of, read_regular, real, within
 
 BOOK_LAYOUTS = "layouts"  # a book's own layouts folder, next to its book.yaml
 DEFAULT_LAYOUTS = PACKAGE_LAYOUTS  # the package's layouts (plainpress.paths): in a wheel or the checkout
@@ -29,10 +32,34 @@ def environment(layouts: Path | Layouts = DEFAULT_LAYOUTS) -> jinja2.Environment
     return _environment(Layouts.of(layouts))
 
 
+class _RegularFiles(jinja2.FileSystemLoader):
+    """Templates only from regular files inside the layouts: a FIFO is refused before it is opened (it would
+    block), and so is a link that leads out of the layouts."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            path = Path(folder, *jinja2.loaders.split_template_path(template))
+            if os.path.lexists(path):
+                checked_layout(path, Path(folder))
+                break
+        return super().get_source(environment, template)
+
+
+def checked_layout(path: Path, layouts: Path | Layouts) -> Path:
+    """``path`` when it is a regular file (or missing) whose real path is inside the layouts; else a
+    :class:`SourceError`."""
+    if not any(within(real(path), real(folder)) for folder in Layouts.of(layouts).folders):
+        raise SourceError(Location(path), f"the layout file is a link to {real(path)}, outside the layouts", "I001")
+    kind = kind_of(path)
+    if kind is not None and kind != "missing":
+        raise SourceError(Location(path), f"expected a layout file, found {kind}", code="E001")
+    return path
+
+
 @lru_cache(maxsize=8)
 def _environment(layouts: Layouts) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in layouts.folders]),
+        loader=_RegularFiles([str(folder) for folder in layouts.folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xhtml", "xml", "j2"), default_for_string=True),
         trim_blocks=True,
@@ -59,7 +86,12 @@ def render(template: str, layouts: Path | Layouts = DEFAULT_LAYOUTS, **context: 
 
 
 def read_layout(name: str, layouts: Path | Layouts = DEFAULT_LAYOUTS) -> str:
-    return layout_file(name, layouts).read_text(encoding="utf-8")
+    return read_layout_bytes(name, layouts).decode("utf-8")
+
+
+def read_layout_bytes(name: str, layouts: Path | Layouts = DEFAULT_LAYOUTS) -> bytes:
+    """A layout file's bytes: only a regular file inside the layouts (a FIFO is never opened)."""
+    return read_regular(checked_layout(layout_file(name, layouts), layouts), what="layout file")
 
 
 def layout_file(name: str, layouts: Path | Layouts = DEFAULT_LAYOUTS) -> Path:

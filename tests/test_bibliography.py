@@ -16,8 +16,9 @@ from lxml import etree
 from plainpress.bibliography import Reference, format_entries, load_references, style_exists
 from plainpress.errors import Location, RenderError, Severity
 
-ROOT = Path(__file__).resolve().parent.parent
-BOOK = ROOT / "book"
+from .helpers import SAMPLE_BOOK
+
+BOOK = SAMPLE_BOOK  # the committed sample book, not the working one
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "refs"
 
 PRETTY_JSON = """\

@@ -130,7 +130,7 @@ def test_unreadable_sources_are_findings_too(capsys, tmp_path):
 def test_report_never_goes_into_dist(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     code, _, err = _check(capsys, "--book", str(FIXTURES / "mini"), "--report", "dist/check.html")
-    assert code == 1 and "cannot be written inside dist/" in err
+    assert code == 2 and "lies inside the output folder dist" in err
     assert not (tmp_path / "dist").exists()
 
 

@@ -13,7 +13,7 @@ import pytest
 from plainpress.cli import main
 from plainpress.commands.build import build
 
-from .helpers import FIXTURES, ROOT
+from .helpers import FIXTURES, ROOT, SAMPLE_BOOK
 
 
 def test_help_on_every_command():
@@ -66,10 +66,11 @@ def test_dist_is_switched_whole(tmp_path):
     ]
 
 
-def test_a_real_dist_folder_is_replaced_by_the_link(tmp_path):
+def test_a_real_dist_folder_of_ours_is_replaced_by_the_link(tmp_path):
     out = tmp_path / "dist"
     out.mkdir()
     (out / "old.txt").write_text("old")
+    (out / "manifest.json").write_text('{"outputs": []}\n')  # an output folder from before dist was a link
     build(FIXTURES / "mini", out)
     assert out.is_symlink() and not (out / "old.txt").exists()
 
@@ -85,7 +86,7 @@ def test_make_book_style_run_from_a_copy(tmp_path):
     """`python build.py` with its defaults, run from the project folder, builds dist/."""
     project = tmp_path / "project"
     project.mkdir()
-    shutil.copytree(ROOT / "book", project / "book")
+    shutil.copytree(SAMPLE_BOOK, project / "book")
     shutil.copy(ROOT / "build.py", project / "build.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(

@@ -23,7 +23,7 @@ import pdfplumber
 import pytest
 import yaml
 
-from .helpers import ROOT
+from .helpers import ROOT, SAMPLE_BOOK
 
 GUIDE = ROOT / "docs" / "guide.md"
 IMAGES = ROOT / "docs" / "images"
@@ -123,8 +123,8 @@ def test_the_quick_start_works_as_written(tmp_path: Path) -> None:
 
     project = tmp_path / "project"
     project.mkdir()
-    for folder in ("book", "layouts"):
-        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copytree(SAMPLE_BOOK, project / "book")  # the committed sample book, not the working one
+    shutil.copytree(ROOT / "layouts", project / "layouts")
     shutil.copy2(ROOT / "build.py", project / "build.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 

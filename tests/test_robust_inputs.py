@@ -132,8 +132,8 @@ CASES: list[tuple[str, Spoil, list[str]]] = [
     ("yaml-duplicate-key", _append("book.yaml", "title: Again\n"), ["book.yaml:", "appears twice"]),
     ("limits-wrong-type", _append("book.yaml", "limits: {nesting: lots}\n"), ["limits.nesting: expected a whole"]),
     ("limits-unknown", _append("book.yaml", "limits: {nestin: 3}\n"), ['did you mean "nesting"']),
-    ("unknown-slug", _edit("book.yaml", "  - first-steps", "  - first-step"), ["book.yaml:19: error E006"]),
-    ("slug-escapes", _edit("book.yaml", "  - first-steps", "  - ../../etc/passwd"), ["book.yaml:19: error E006"]),
+    ("unknown-slug", _edit("book.yaml", "  - first-steps", "  - first-step"), ["book.yaml:24: error E006"]),
+    ("slug-escapes", _edit("book.yaml", "  - first-steps", "  - ../../etc/passwd"), ["book.yaml:24: error E006"]),
     ("duplicate-slug", _edit("book.yaml", "[second-steps]", "[second-steps, first-steps]"), ["E007", "twice"]),
     (
         "no-chapters",
@@ -282,5 +282,5 @@ def test_missing_book_folder_and_unreadable_article(tmp_path, capsys):
         return  # root reads every file: the permission case cannot be made here
     book = copy_mini(tmp_path / "book")
     (book / "articles" / "first-steps.md").chmod(0)
-    assert main(["--book", str(book), "--out", str(tmp_path / "dist")]) == 1
-    assert "cannot read the file" in capsys.readouterr().err
+    assert main(["--book", str(book), "--out", str(tmp_path / "dist")]) == 5  # the machine refused
+    assert "first-steps.md: Permission denied" in capsys.readouterr().err

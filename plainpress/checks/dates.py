@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Finding, Location, Severity
+from ..errors import Finding, Location, Severity, UsageError
 from ..model import Article, Book
 
 DUE_SOON = 60  # days
@@ -23,7 +23,17 @@ TODAY_VARIABLE = "PLAINPRESS_TODAY"
 def today() -> dt.date:
     """Today for the date checks: ``PLAINPRESS_TODAY`` (YYYY-MM-DD) when set, else the clock's."""
     given = os.environ.get(TODAY_VARIABLE, "").strip()
-    return dt.date.fromisoformat(given) if given else dt.date.today()
+    if not given:
+        return clock()
+    try:
+        return dt.date.fromisoformat(given)
+    except ValueError:
+        raise UsageError(f"{TODAY_VARIABLE}={given!r}: expected a date written YYYY-MM-DD, or unset it") from None
+
+
+def clock() -> dt.date:
+    """The one place the computer's clock is read for today's date."""
+    return dt.date.today()
 
 
 @dataclass

@@ -7,8 +7,6 @@ browser. It is written next to the project (``reports/check.html`` by default), 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 from ..errors import Finding, Location, Severity
 from ..model import Article, Book
 from ..readability import Reading
+from ..safety import write_atomic
 from ..templates import DEFAULT_LAYOUTS, read_layout, render
 from .dates import ReviewState, article_review, review_state
 from .reading import describe, readings, sentence_line
@@ -86,9 +85,5 @@ def write_report(
         groups=groups,
         articles=rows(book, findings, today) if book else [],
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check-", suffix=".html")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(page)
-    os.replace(tmp, path)
+    write_atomic(path, page.encode("utf-8"))  # whole or not at all, and a full disk names the report
     return path

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..model import BuildResult, RenderOptions
 from ..progress import Reporter
 from ..publish import builds_folder
+from ..safety import judge_dump, judge_out
 from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
 from ..templates import Layouts, book_layouts
 
@@ -38,6 +39,9 @@ def build(
     inputs did not change at all returns at once (``unchanged``), leaving the output folder as it is."""
     cache_dir = cache_folder(out)
     layouts = book_layouts(book_dir, layouts)
+    judge_out(out, book_dir, layouts.folders)  # only our own files are replaced: judged before anything is written
+    if dump_html is not None:
+        judge_dump(dump_html, book_dir, layouts.folders, out)
     key = {"strict": strict, "handouts_only": handouts_only, "only": only, "layouts": [str(f) for f in layouts.folders]}
     if audio:
         key["audio"] = True

@@ -22,6 +22,8 @@ from ..checks.report import write_report
 from ..errors import Finding, Location, Problems, Severity, SourceError, group_line, grouped, plural
 from ..gather import gather
 from ..model import Book
+from ..safety import judge_report
+from ..templates import DEFAULT_LAYOUTS
 from .build import add_book_options
 
 DEFAULT_REPORT = Path("reports") / "check.html"
@@ -72,13 +74,13 @@ def _order(finding: Finding) -> tuple[str, int, str]:
 
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
+    report = _report_path(args.report, args.book)  # judged before anything is read or written
     today = args.today or clock_today()
     book, findings = check(args.book, today)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
         print_grouped(findings, quiet=args.quiet)
-    report = _report_path(args.report)
     write_report(report, args.book, book, findings, today)
     failing = stopping(findings, args.strict)
     if not args.quiet or failing:
@@ -105,10 +107,7 @@ def print_grouped(findings: list[Finding], quiet: bool = False) -> None:
             print(f"  {group_line(group, with_path=False)}")
 
 
-def _report_path(report: Path) -> Path:
-    """The report's path; never inside ``dist/``, which a check must not touch."""
-    dist = Path("dist").resolve()
-    target = report.resolve()
-    if target == dist or dist in target.parents:
-        raise SourceError(Location(report), "the report cannot be written inside dist/; choose another --report")
-    return report
+def _report_path(report: Path, book: Path) -> Path:
+    """Where the report goes (its real path): a new file or a report of ours; never a folder, never among the
+    sources, never inside ``dist/``, which a check must not touch."""
+    return judge_report(report, book, DEFAULT_LAYOUTS, [Path("dist")])

@@ -9,19 +9,26 @@ what could not be mapped is reported as findings with lines in the new file: mal
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
+import shutil
 import sys
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from ..analyse import analyse
+from ..check import review
 from ..checks import today as clock_today
 from ..errors import Finding, Location, PlainpressError, Problems, Severity, SourceError, group_line, grouped, plural
 from ..gather import BOOK_FILE, gather, load_config
 from ..importer import Imported, looks_like_html, parse, slug_of, to_markdown
 from ..model import PartEntry
+from ..safety import judge_into, kind_of, read_regular, real, write_atomic
+from ..templates import DEFAULT_LAYOUTS
 
 REPORTED = {"C002", "X001", "X002", "R005", "A001", "A002"}  # what import could not map or proposes; the rest: `check`
 
@@ -33,6 +40,7 @@ class ImportResult:
     imported: Imported | None = None
     findings: list[Finding] = field(default_factory=list)
     unmapped: int = 0  # citation numbers left for the editor to map
+    text: str = ""  # the article, written only when every file imports
 
     @property
     def failed(self) -> bool:
@@ -67,7 +75,14 @@ def run(args: argparse.Namespace) -> int:
                 "then run `python build.py check`",
                 file=sys.stderr,
             )
-    return 1 if any(r.failed for r in results) else 0
+    if any(r.failed for r in results):
+        print(
+            f"import failed: nothing was written and {BOOK_FILE} is unchanged; fix the files named above "
+            "and import them again",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _shape(result: ImportResult) -> str:
@@ -83,29 +98,36 @@ def _shape(result: ImportResult) -> str:
 def import_files(
     files: list[Path], into: Path, force: bool = False, today: dt.date | None = None
 ) -> list[ImportResult]:
+    """Import every file, or none: each is converted in memory, the book with all of them is read as a
+    build reads it, and only when no file failed and the book still builds are the articles and book.yaml
+    written (book.yaml last, and the articles removed again should that fail)."""
+    judge_into(into, DEFAULT_LAYOUTS, BOOK_FILE)  # the articles folder of a book, judged before anything is read
     root = into.parent
     config_path = root / BOOK_FILE
     language = "en"
-    if config_path.is_file():
-        try:
-            language = load_config(root).language.split("-")[0].lower()
-        except PlainpressError:
-            pass
-    results = [_import_one(path, into, force, language, today or clock_today()) for path in files]
-    done = [r for r in results if r.target and not r.failed]
-    if done and config_path.is_file():
-        for result in done:
-            _add_chapter(config_path, result.target.stem, result)  # type: ignore[union-attr]
-        _findings(root, done)
+    try:
+        language = load_config(root).language.split("-")[0].lower()
+    except PlainpressError:
+        pass
+    today = today or clock_today()
+    results = [_import_one(path, into, force, language, today) for path in files]
+    _same_target(results)
+    if not any(r.failed for r in results):
+        _try_in_a_copy(root, into, results, today)
+    if any(r.failed for r in results):
+        for result in results:
+            result.target = None  # nothing was written
+        return results
+    _write(config_path, into, [r for r in results if r.target], force)
     return results
 
 
 def _import_one(path: Path, into: Path, force: bool, language: str, today: dt.date) -> ImportResult:
     result = ImportResult(path)
     try:
-        source = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        source = read_regular(path, what="text or HTML file").decode("utf-8-sig")
+    except (SourceError, UnicodeDecodeError) as error:
+        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.message
         result.findings.append(Finding("M003", Severity.ERROR, Location(path), f"cannot read the file: {reason}"))
         return result
     imported = parse(source, looks_like_html(path.name, source), language)
@@ -115,20 +137,21 @@ def _import_one(path: Path, into: Path, force: bool, language: str, today: dt.da
         )
         return result
     target = into / f"{slug_of(imported.title)}.md"
-    if target.exists() and not force:
+    if os.path.lexists(target) and (not force or kind_of(target) is not None or target.is_symlink()):
+        replaceable = force and (kind_of(target) is not None or target.is_symlink())
         result.findings.append(
             Finding(
                 "M002",
                 Severity.ERROR,
                 Location(target),
-                f"the article exists; it was not replaced by {path.name}",
-                hint="import with --force to replace it",
+                f"the article exists; it was not replaced by {path.name}"
+                + (" (it is not a regular file of the book: --force does not replace it)" if replaceable else ""),
+                hint="" if replaceable else "import with --force to replace it",
             )
         )
         return result
-    into.mkdir(parents=True, exist_ok=True)
-    target.write_text(to_markdown(imported, path.name, today), encoding="utf-8")
     result.target, result.imported, result.unmapped = target, imported, len(imported.citations)
+    result.text = to_markdown(imported, path.name, today)
     if imported.date is None:
         result.findings.append(
             Finding(
@@ -140,6 +163,95 @@ def _import_one(path: Path, into: Path, force: bool, language: str, today: dt.da
             )
         )
     return result
+
+
+def _same_target(results: list[ImportResult]) -> None:
+    """Two files that would become the same article: both fail (neither may silently win)."""
+    first: dict[Path, ImportResult] = {}
+    for result in results:
+        if result.target is None:
+            continue
+        if result.target in first:
+            for one in (first[result.target], result):
+                message = f"{first[result.target].source.name} and {result.source.name} would both become this article"
+                one.findings.append(Finding("M002", Severity.ERROR, Location(result.target), message))
+        first.setdefault(result.target, result)
+
+
+def _try_in_a_copy(root: Path, into: Path, results: list[ImportResult], today: dt.date) -> None:
+    """Read a copy of the book with every new article in it, as a build does; the errors a build would stop
+    on that the book did not have before are the import's: each is reported on the file it is in."""
+    before = {_key(f, root) for f in _errors(root, today)}
+    with tempfile.TemporaryDirectory(prefix="plainpress-import-") as temp:
+        copy = Path(temp) / root.name
+        shutil.copytree(root, copy, symlinks=True)
+        copy_into = copy / into.name
+        copy_into.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            if result.target:
+                (copy_into / result.target.name).write_text(result.text, encoding="utf-8")
+                _add_chapter(copy / BOOK_FILE, result.target.stem, result)
+        by_name = {r.target.name: r for r in results if r.target}
+        findings = _errors(copy, today, everything=True)
+        for finding in findings:
+            relative = _relative(finding.location.path, copy)
+            result = by_name.get(relative.name) if relative.parent == Path(into.name) else None
+            moved = replace(finding, location=Location(root / relative, finding.location.line))
+            if result is not None and (finding.code in REPORTED or finding.severity is Severity.ERROR):
+                result.findings.append(moved)
+            elif finding.severity is Severity.ERROR and _key(finding, copy) not in before:
+                owner = next(r for r in results if r.target)
+                owner.findings.append(moved)  # an error the import made elsewhere (book.yaml): it stops it too
+    for result in results:
+        result.findings.sort(key=lambda f: (f.location.line or 0, f.code))
+
+
+def _errors(root: Path, today: dt.date, everything: bool = False) -> list[Finding]:
+    """The findings of reading the book as a build does (only the errors, unless ``everything``)."""
+    if not (root / BOOK_FILE).is_file():
+        return []
+    try:
+        findings = review(analyse(gather(root)), today)
+    except Problems as problems:
+        findings = problems.findings
+    except SourceError as error:
+        findings = [error.finding()]
+    return findings if everything else [f for f in findings if f.severity is Severity.ERROR]
+
+
+def _key(finding: Finding, root: Path) -> tuple[str, str, str]:
+    return str(_relative(finding.location.path, root)), finding.code, finding.message
+
+
+def _relative(path: Path, root: Path) -> Path:
+    for base in (root, real(root)):
+        if path.is_relative_to(base):
+            return path.relative_to(base)
+    return path
+
+
+def _write(config_path: Path, into: Path, done: list[ImportResult], force: bool) -> None:
+    """Write the articles, then book.yaml; if anything fails, the articles written are removed again."""
+    written: list[tuple[Path, bytes | None]] = []
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        for result in done:
+            target = result.target
+            assert target is not None
+            previous = target.read_bytes() if force and target.is_file() else None
+            write_atomic(target, result.text.encode("utf-8"))
+            written.append((target, previous))
+        for result in done:
+            if config_path.is_file():
+                add_chapter(config_path, result.target.stem)  # type: ignore[union-attr]
+    except BaseException:
+        for target, previous in reversed(written):
+            with contextlib.suppress(OSError):
+                if previous is None:
+                    target.unlink()
+                else:
+                    write_atomic(target, previous)
+        raise
 
 
 def _chapters(root: Path) -> set[str]:
@@ -168,12 +280,12 @@ def add_chapter(config_path: Path, slug: str) -> bool:
         line_end = original.find("\n", target.value[-1].end_mark.index)
         line_end = len(original) if line_end < 0 else line_end
         edited = original[:line_end] + f"\n{' ' * target.start_mark.column}- {slug}" + original[line_end:]
-    config_path.write_text(edited, encoding="utf-8")
+    write_atomic(real(config_path), edited.encode("utf-8"))  # whole or not at all; a link keeps pointing
     try:
         if slug not in _chapters(config_path.parent):
             raise SourceError(Location(config_path), "could not add the article to the chapter list", code="E006")
     except PlainpressError:
-        config_path.write_text(original, encoding="utf-8")
+        write_atomic(real(config_path), original.encode("utf-8"))
         raise
     return True
 
@@ -200,20 +312,3 @@ def _add_chapter(config_path: Path, slug: str, result: ImportResult) -> None:
         result.findings += problems.findings
     except SourceError as error:
         result.findings.append(error.finding())
-
-
-def _findings(root: Path, done: list[ImportResult]) -> None:
-    """What the new articles could not map, found by reading the book as a build does."""
-    targets = {r.target.resolve(): r for r in done if r.target}
-    try:
-        findings = analyse(gather(root)).findings
-    except Problems as problems:
-        findings = problems.findings
-    except SourceError as error:
-        findings = [error.finding()]
-    for finding in findings:
-        result = targets.get(finding.location.path.resolve())
-        if result and (finding.code in REPORTED or finding.severity is Severity.ERROR):
-            result.findings.append(finding)
-    for result in done:
-        result.findings.sort(key=lambda f: (f.location.line or 0, f.code))

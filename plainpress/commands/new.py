@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -24,6 +23,7 @@ from ..cli import program
 from ..errors import PlainpressError
 from ..gather import ARTICLES_DIR, BOOK_FILE, load_config
 from ..model import SLUG, PartEntry
+from ..safety import judge_new_file, naming, real, write_atomic
 from ..starter import article_text, slugify
 from .build import BOOK_HELP, default_book
 
@@ -110,16 +110,7 @@ def _listed(chapters: list) -> set[str]:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` in one step, keeping its permissions."""
-    mode = path.stat().st_mode & 0o777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o777)
 
 
 def new_article(book: Path, title: str, slug: str | None = None, today: dt.date | None = None) -> tuple[Path, str]:
@@ -136,10 +127,11 @@ def new_article(book: Path, title: str, slug: str | None = None, today: dt.date 
             else f"--slug {slug!r} is not a slug: use lower-case letters, digits and single hyphens"
         )
     path = book / ARTICLES_DIR / f"{slug}.md"
-    if path.exists():
+    if os.path.lexists(path):  # a link, even to nothing, is not replaced either
         raise NewArticleError(
             f"{path} already exists; nothing was changed. Choose another title, or a file name with --slug"
         )
+    judge_new_file(path, book, "new")  # the articles folder must not lead out of the book
     book_file = book / BOOK_FILE
     raw = book_file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -151,11 +143,17 @@ def new_article(book: Path, title: str, slug: str | None = None, today: dt.date 
         where = f"at the end of the part {part!r}" if part else "at the end"
         done = f"added {slug} to the chapter list of {book_file}, {where}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(article_text(title, config.language, today or dt.date.today()))
-    if edited is not None:
+    article = article_text(title, config.language, today or dt.date.today())
+    with naming(path), path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         try:
-            _write_atomic(book_file, ("\ufeff" if bom else "") + edited)
+            out.write(article)
+            out.flush()
+        except BaseException:
+            path.unlink(missing_ok=True)  # ours, and only half written: a full disk leaves nothing behind
+            raise
+    if edited is not None:
+        try:  # a book.yaml that is a link: its file is edited, the link stays
+            _write_atomic(real(book_file), ("\ufeff" if bom else "") + edited)
         except OSError:
             path.unlink(missing_ok=True)
             raise

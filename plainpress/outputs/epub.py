@@ -21,7 +21,7 @@ from ..messages import Messages, csl_locale
 from ..model import TIERS, Article, Book
 from ..pdfrender import PageStart
 from ..printcss import icon_css
-from ..templates import DEFAULT_LAYOUTS, layout_file, read_layout, render
+from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render
 from ..views import bibliography_view, build_time, card_view, chapter_view, chapter_views, glossary_view
 from .cover import cover_alt, cover_png
 from .epub_images import add_images, guard_package, image_href
@@ -252,7 +252,7 @@ def _resources(package: epub.EpubBook, book: Book, layouts: Path) -> None:
                 uid=f"icon-{tier}",
                 file_name=f"images/icon-{tier}.svg",
                 media_type="image/svg+xml",
-                content=layout_file(f"icons/{tier}.svg", layouts).read_bytes(),
+                content=read_layout_bytes(f"icons/{tier}.svg", layouts),
             )
         )
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")

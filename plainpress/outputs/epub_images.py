@@ -36,6 +36,7 @@ from ..resources import (
     scheme_of,
     svg_problems,
 )
+from ..safety import read_regular
 
 FOLDER = "images/book"
 _LOADING = {"src", "poster", "data", "srcset"}
@@ -63,7 +64,7 @@ def read_image(book: Book, relative: str, path: Path) -> bytes:
     kind = IMAGE_TYPES.get(path.suffix.lower())
     if kind is None or not path.is_file():
         raise RenderError(f"the EPUB refused to copy in {relative}: not an image file of the book")
-    data = path.read_bytes()
+    data = read_regular(path)  # never a FIFO, even one swapped in since it was judged
     limits = book.config.limits
     wrong = (
         image_problem(data, kind)
