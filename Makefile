@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 # pip install -e without setuptools' "Editable installation" notice (information only: the package is
 # found through a meta path finder, so a folder named plainpress in the working directory could shadow it).
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
-# Debian packages the tests need (installed with apt-get when run as root).
-TEST_DEBS := poppler-utils chromium espeak-ng
+# Debian packages the build needs (liblouis for the braille edition) and the tests need besides
+# (installed with apt-get when run as root).
+BOOK_DEBS := liblouis-bin liblouis-data
+TEST_DEBS := $(BOOK_DEBS) poppler-utils chromium espeak-ng
 
-.PHONY: book test lint format clean debian-packages node-packages bench
+.PHONY: book test lint format clean debian-packages book-debian-packages node-packages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +28,11 @@ $(VENV)/.installed-bench: pyproject.toml setup.py | $(BIN)/python
 	$(PIP_INSTALL) -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
-book: $(VENV)/.installed
+book: $(VENV)/.installed book-debian-packages
 	$(BIN)/python build.py build
+
+book-debian-packages:
+	@sh scripts/ensure-debian-packages.sh $(BOOK_DEBS)
 
 debian-packages:
 	@sh scripts/ensure-debian-packages.sh $(TEST_DEBS)

@@ -10,6 +10,8 @@ So an edit to one article lays out again only the outputs whose HTML it changes.
 
 Audio (``plainpress.synth``) is cached the same way, under ``audio/``: an :class:`AudioJob` is
 its sentences, voice and rate, and its key hashes them with the code and espeak-ng's version.
+Braille files are kept under ``braille/`` as records (:meth:`RenderCache.get_record`), keyed by
+their blocks, the braille code, liblouis's version and this code.
 
 Entries are kept for one build: those the last build did not use are removed after it.
 """
@@ -127,9 +129,28 @@ class RenderCache:
         write_whole(base.with_suffix(".json"), json.dumps(record).encode())
         self.used.add(key)
 
+    def get_record(self, kind: str, key: str) -> list[dict[str, object]] | None:
+        """An output made without the renderer (``braille``): the files it wrote, as :meth:`put_record` kept them."""
+        try:
+            record = json.loads((self.folder / kind / key[:2] / f"{key}.json").read_text())
+            files = record["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest() != record.get("sha256"):
+            return None  # damaged entry: make it again
+        self.used.add(key)
+        return files
+
+    def put_record(self, kind: str, key: str, files: list[dict[str, object]]) -> None:
+        digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        write_whole(
+            self.folder / kind / key[:2] / f"{key}.json", json.dumps({"sha256": digest, "files": files}).encode()
+        )
+        self.used.add(key)
+
     def prune(self) -> None:
-        """Keep the entries this build used (the cache holds one build's worth of PDFs and audio)."""
-        for kind in ("pdf", "audio"):
+        """Keep the entries this build used (the cache holds one build's worth of PDFs, audio and braille)."""
+        for kind in ("pdf", "audio", "braille"):
             folder = self.folder / kind
             if not folder.is_dir():
                 continue

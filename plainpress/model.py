@@ -144,6 +144,26 @@ class Speech:
     )
 
 
+def _check_range(low: int, high: int) -> Any:
+    return lambda value: (
+        None if low <= value <= high else f"expected a whole number from {low} to {high}, found {value}"
+    )
+
+
+@dataclass
+class BrailleConfig:
+    grade: Literal[1, 2] | None = field(
+        default=None,
+        metadata=doc("Braille grade: 1 (uncontracted) or 2 (contracted); default 2 for English (UEB), 1 for Spanish"),
+    )
+    cells_per_line: int = field(
+        default=40, metadata=doc("Cells per braille line, 20 to 100 (default 40)", check=_check_range(20, 100))
+    )
+    lines_per_page: int = field(
+        default=25, metadata=doc("Lines per braille page, 10 to 100 (default 25)", check=_check_range(10, 100))
+    )
+
+
 @dataclass
 class BookConfig:
     title: str = field(metadata=doc("Book title"))
@@ -172,6 +192,9 @@ class BookConfig:
     sample: bool = field(default=False, metadata=doc("true marks every output as sample content, not for patients"))
     paper: Literal["a4", "letter"] = field(default="a4", metadata=doc("Paper size of the book PDF: a4 or letter"))
     limits: Limits = field(default_factory=Limits, metadata=doc("Safety limits checked while reading sources"))
+    braille: BrailleConfig = field(
+        default_factory=BrailleConfig, metadata=doc("The braille edition: grade, cells per line, lines per page")
+    )
     print_identifier: str = field(
         default="",
         metadata=doc(
@@ -466,7 +489,7 @@ class RenderOptions:
     jobs: int = 1  # PDFs laid out at once (worker processes when more than 1)
     scheduler: str | None = None  # a Dask scheduler's address: lay out on that cluster instead
     cache: Path | None = None  # the cache folder, or None to lay out everything
-    only: str | None = None  # "epub", "book" or "handouts": build only those outputs
+    only: str | None = None  # "epub", "book", "handouts" or "braille": build only those outputs
     dump_html: Path | None = None  # write every HTML document handed to the renderer here
     audio: bool = False  # also the read-aloud EPUB and the audio handouts (--audio; or audio: true in book.yaml)
 

@@ -18,6 +18,7 @@ from .gather import gather
 from .model import Book, BuildResult, Output, RenderOptions
 from .outputs.audio import plan_audio
 from .outputs.book_pdf import book_stem, plan_book_pdf
+from .outputs.braille import braille_outputs, braille_setup
 from .outputs.cards import plan_cards
 from .outputs.epub import render_epub
 from .outputs.handouts import plan_handouts
@@ -30,7 +31,7 @@ from .resources import check_layouts
 from .safety import read_regular
 from .templates import Layouts, layout_roots
 
-BOOK_KINDS = ("epub", "pdf", "read-aloud")
+BOOK_KINDS = ("epub", "pdf", "read-aloud", "braille-book")
 
 
 def run_stages(
@@ -79,18 +80,25 @@ def _render(
     """Plan every PDF (the book PDF first: it is the longest and the EPUB needs its layout), render them in
     parallel, and write each as it comes; returns the findings only layout can make."""
     clock = Clock()
+    findings: list[Finding] = []
+    code = None
+    if only in (None, "braille") or handouts_only:  # liblouis and its tables are checked before any layout
+        code, findings = braille_setup(book)
     if only == "epub":
         stage.add(Output("epub", "ebook", f"{book_stem(book.config.title)}.epub", render_epub(book, layouts)))
         progress(f"{stage.outputs[-1].path} (no page list, {clock.lap()})")
-        return []
+        return findings
     plans: list[Iterable[Planned]] = []
     carried = handouts_only and _carry_over(out, stage, progress)
-    if not carried and only in (None, "book"):
-        plans.append([plan_book_pdf(book, layouts)])
+    wanted = (None, "book", "braille") if code is not None else (None, "book")
+    if not carried and only in wanted:
+        plans.append([plan_book_pdf(book, layouts)])  # with --only braille, laid out for its page numbers only
     if only in (None, "handouts"):
         plans += [plan_handouts(book, layouts), plan_cards(book, layouts)]
     aloud = _plan_audio(book, layouts, plans, only, carried) if audio else None
-    findings: list[Finding] = []
+    stem = book_stem(book.config.title)
+    if code is not None:  # the braille handouts and cards need no layout
+        _add_braille(stage, progress, braille_outputs(book, code, stem, renderer.cache, findings=findings))
     for done in renderer.run(chain.from_iterable(plans)):
         output, found = done.planned.finish(done.result)
         findings += found
@@ -98,19 +106,28 @@ def _render(
         if output is None:  # a chapter's speech: it goes into the read-aloud EPUB
             progress(f"{done.planned.path} ({done.result.duration:.0f} s of speech, {how})")
             continue
-        stage.add(output)
-        progress(f"{output.path} ({_extent(output)}, {how})")
-        if output.kind == "pdf":  # the book PDF: its layout gives the EPUB its page list
+        if only != "braille":  # with --only braille, the book PDF is laid out for its page numbers only
+            stage.add(output)
+            progress(f"{output.path} ({_extent(output)}, {how})")
+        if output.kind == "pdf" and only != "braille":  # the book PDF: its layout gives the EPUB its page list
             epub_clock = Clock()
-            stem = book_stem(book.config.title)
             stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, done.result.page_starts)))
             progress(f"{stem}.epub ({epub_clock.lap()})")
+        if output.kind == "pdf" and code is not None:  # and the braille book its print page numbers
+            volumes = braille_outputs(book, code, stem, renderer.cache, done.result.page_starts, handouts=False)
+            _add_braille(stage, progress, volumes)
     if aloud is not None:
         epub = next((o for o in stage.outputs if o.kind == "epub"), None)  # none with --only audio
         path = read_aloud_name(epub.path if epub else f"{book_stem(book.config.title)}.epub")
         stage.add(aloud.package(epub.data if epub else aloud.source, path))
         progress(f"{path} ({stage.outputs[-1].extra['duration']:.0f} s of speech)")
     return findings
+
+
+def _add_braille(stage: Staging, progress: Callable[[str], None], outputs: Iterable[tuple[Output, bool]]) -> None:
+    for output, cached in outputs:
+        stage.add(output)
+        progress(f"{output.path} ({output.pages} braille pages{', from the cache' if cached else ''})")
 
 
 def _plan_audio(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .analyse import analyse
+from .braille_preview import braille_index
 from .check import enforce
 from .errors import Finding, PlainpressError, Problems, Severity
 from .gather import gather
@@ -336,6 +337,7 @@ def index_page(preview: Preview) -> bytes:
         parts.append("</table>\n<ul>")
         parts += [f"<li>{_view_links(preview, p)}</li>" for p in entries if p.kind in ("handout-index", "card")]
         parts.append("</ul>")
+    parts.append(braille_index(preview))
     return _page(f"Preview: {book.config.title}", book.language, "\n".join(parts), snap.version)
 
 

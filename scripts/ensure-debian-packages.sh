@@ -11,7 +11,7 @@ if [ "$(id -u)" = "0" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
 else
-    echo "The tests need Debian packages that are not installed. Run:" >&2
+    echo "plainpress needs Debian packages that are not installed (liblouis-bin and liblouis-data for the braille edition; poppler-utils and chromium for the tests). Run:" >&2
     echo "    sudo apt-get install -y$missing" >&2
     exit 1
 fi

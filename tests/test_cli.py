@@ -58,6 +58,7 @@ def test_dist_is_switched_whole(tmp_path):
     build(FIXTURES / "mini", out)
     assert out.is_symlink() and out.resolve() != first and not first.exists()
     assert sorted(p.name for p in out.iterdir()) == [
+        "braille",
         "cards",
         "handouts",
         "manifest.json",
@@ -96,6 +97,7 @@ def test_make_book_style_run_from_a_copy(tmp_path):
     assert "Traceback" not in run.stderr
     names = sorted(p.name for p in (project / "dist").iterdir())
     assert names == [
+        "braille",
         "cards",
         "handouts",
         "manifest.json",

@@ -167,7 +167,11 @@ def test_a_one_megabyte_article_builds_every_output(tmp_path):
     pages = {o.path: o.pages for o in result.outputs}
     assert pages["mini-fixture-book.pdf"] > 700
     assert pages["handouts/clinic/first-steps-a4-standard.pdf"] > 700
-    assert {o.kind for o in result.outputs} == {"epub", "pdf", "handout", "handout-index", "card"}
+    assert {o.kind for o in result.outputs} == {"epub", "pdf", "handout", "handout-index", "card"} | {
+        "braille-handout",
+        "braille-card",
+        "braille-book",
+    }
     epub = next(o for o in result.outputs if o.kind == "epub")
     assert len(epub.data) > 100_000
     assert [f.code for f in result.findings if f.code == "H001"] == ["H001"]  # far too long for a handout

@@ -16,8 +16,8 @@ from ..safety import judge_dump, judge_out
 from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
 from ..templates import Layouts, book_layouts
 
-# --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards, the audio outputs
-ONLY = ("epub", "book", "handouts", "audio")
+# --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards, the audio outputs, the braille edition
+ONLY = ("epub", "book", "handouts", "audio", "braille")
 
 
 def build(
@@ -121,7 +121,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "build",
         help="build every output into the output folder (the default command)",
         description="Read the book, check it, and build the EPUB, the book PDF, the handouts, their indexes, "
-        "the red-flag cards and dist/manifest.json. The previous output folder stays as it was unless the "
+        "the red-flag cards, the braille edition (BRF) and dist/manifest.json. The previous output folder stays "
+        "as it was unless the "
         "whole build succeeds. PDFs whose sources did not change are reused from the cache.",
     )
     add_book_options(parser)
@@ -131,7 +132,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         choices=ONLY,
         help="build only some outputs: epub (without the page list, which needs the book PDF), "
         "book (the book PDF and the EPUB), handouts (handouts, their indexes and the cards), "
-        "audio (the read-aloud EPUB, without the page list, and the audio handouts)",
+        "audio (the read-aloud EPUB, without the page list, and the audio handouts), "
+        "braille (the BRF files; the book PDF is laid out, not written, for their print page numbers)",
     )
     parser.add_argument(
         "--audio",
@@ -170,7 +172,7 @@ def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
     else:
         built = f"built {len(result.outputs)} outputs into {args.out}/ in {say.elapsed():.1f} s"
         if args.use_cache:
-            reused = sum(o.path.endswith(".pdf") for o in result.outputs) - len(result.laid_out)
+            reused = max(0, sum(o.path.endswith(".pdf") for o in result.outputs) - len(result.laid_out))
             built += f" ({len(result.laid_out)} PDFs laid out, {reused} unchanged from the cache)"
         say.finish(built)
     return 0

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from ..braille_preview import braille_files, braille_view
 from ..listen import PREFIX as LISTEN
 from ..listen import Listening
 from ..preview import SCRIPT, Preview, Snapshot, index_page, message_page, view_page
@@ -204,4 +205,6 @@ class _Handler(BaseHTTPRequestHandler):
             return HTTPStatus.OK, "image/png", preview.page_image(image["path"], int(image["page"]))
         if path.removeprefix("/") in pdfs:
             return HTTPStatus.OK, "application/pdf", preview.pdf(path.removeprefix("/"))[0]
+        if path.startswith("/braille/") and path.removeprefix("/braille/") in braille_files(preview):
+            return HTTPStatus.OK, page, braille_view(preview, path.removeprefix("/braille/"))
         return HTTPStatus.NOT_FOUND, page, message_page(preview, "Not found", f"The preview has no page {path}.")

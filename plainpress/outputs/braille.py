@@ -1,0 +1,543 @@
+"""The braille edition: BRF files per clinic profile (or ``neutral`` without profiles), from the same
+validated model as the print outputs, translated by liblouis (our own binding, ``plainpress.louis``).
+
+- ``braille/<clinic>/<slug>.brf`` per article (drafts under ``drafts/braille/<clinic>/``);
+- ``braille/<clinic>/red-flag-card.brf``;
+- ``braille/<clinic>/<book>-volume-<n>.brf``: the whole book in volumes of at most
+  :data:`MAX_VOLUME_PAGES` braille pages, split between chapters, with the print page numbers of the
+  book PDF.
+
+Every file opens with a transcriber's note page (numbered p1, p2, ... like BANA's preliminary pages);
+the text pages are numbered from 1 (in the book, on through every volume). Files are cached by
+content in the render cache: a file whose blocks, code and this code did not change is not
+translated again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .. import louis
+from ..bibliography import format_entries
+from ..cache import RenderCache
+from ..errors import Finding, Location, Severity
+from ..markup import chapter_anchor, convert, policy_for
+from ..messages import Messages, base_language, csl_locale
+from ..model import Article, Book, Output, Profile, RedFlag, output_path
+from ..pdfrender import PageStart
+from ..stamp import code_fingerprint
+from ..views import card_view, glossary_view
+from .braille_blocks import NEW_PAGE, TEXT, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
+from .brf import Body, Code, compose, lay_out, page_label, undefined
+
+MAX_VOLUME_PAGES = 80
+# Language -> grade -> liblouis table; and the grade used when book.yaml names none.
+TABLES = {
+    "en": {1: "en-ueb-g1.ctb", 2: "en-ueb-g2.ctb", "default": 2},
+    "es": {1: "es-g1.ctb", 2: "es-g2.ctb", "default": 1},
+}
+# Print characters a language's tables cannot write or read back, and what the braille writes instead:
+# Spanish braille gives [ ] the cells of á ú, and has no bullet.
+SWAPS = {"es": (("[", "("), ("]", ")"), ("\u2022", "-"))}
+# liblouis 3.24's Spanish tables define the lowered digits before ? : ; . for the same cells, so
+# back-translation reads "?" as "5". These lines, read first, give those cells their punctuation back
+# (translation to braille is unchanged).
+SPANISH_BACK = "punctuation . 3\npunctuation ? 26\npunctuation : 25\npunctuation ; 23\n"
+
+
+@lru_cache(maxsize=1)
+def _spanish_fix() -> str:
+    """The table file liblouis reads (it takes tables from files only); removed when this process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="plainpress-louis-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "es-punctuation.cti"
+    path.write_text(SPANISH_BACK, encoding="ascii")
+    return str(path)
+
+
+def braille_setup(book: Book) -> tuple[Code | None, list[Finding]]:
+    """The book's braille code, or none (with a warning) for a language plainpress has no braille table for."""
+    if base_language(book.language) in TABLES:
+        return braille_code(book), []
+    warning = Finding(
+        "B002",
+        Severity.WARNING,
+        Location(book.root / "book.yaml", book.config.source_line or None),
+        f"no braille edition: plainpress has no braille table for the language {book.language!r} "
+        f"(it makes braille for {', '.join(TABLES)})",
+        hint="the other outputs are built as usual",
+    )
+    return None, [warning]
+
+
+def braille_code(book: Book) -> Code:
+    """The book's braille code from its language and ``braille:`` settings; the tables are checked here."""
+    settings = book.config.braille
+    language = base_language(book.language)
+    if language not in TABLES:
+        raise ValueError(f"no braille table for {book.language}")  # callers ask braille_setup first
+    grade = settings.grade or int(TABLES[language]["default"])
+    table = str(TABLES[language][grade])
+    tables = f"{louis.DISPLAY},{table}"
+    louis.check_tables(tables)
+    if language == "es":
+        tables = f"{louis.DISPLAY},{_spanish_fix()},{table}"
+    name = Messages(book.language)(f"braille.code.{grade}")
+    return Code(tables, grade == 2, settings.cells_per_line, settings.lines_per_page, name, SWAPS.get(language, ()))
+
+
+def folder_of(book: Book, profile: Profile | None) -> str:
+    return profile.slug if profile else "neutral"
+
+
+def article_path(book: Book, profile: Profile | None, article: Article) -> str:
+    return output_path("braille", folder_of(book, profile), f"{article.slug}.brf", article.is_draft)
+
+
+@dataclass
+class Document:
+    """One braille file (or, for the book, a set of volumes) before translation."""
+
+    path: str
+    kind: str
+    variant: str
+    prelims: list[list[Block]]
+    units: list[list[Block]]  # each begins on a new page
+    extra: dict[str, object] = field(default_factory=dict)
+    location: Location | None = None  # where its text comes from, for findings
+    book: bool = False  # print page numbers on the first line; split into volumes
+    title_page: list[Block] = field(default_factory=list)  # the book: its title page, "{volume}" filled in
+    titles: list[str] = field(default_factory=list)  # the book: each unit's title, for the contents
+
+    def key(self, code: Code, starts: dict[str, int]) -> str:
+        h = hashlib.sha256(f"{code_fingerprint()}\0{louis.version()}\0{code.key()}\0{self.path}\0".encode())
+        for unit in [self.title_page, *self.prelims, *self.units]:
+            for block in unit:
+                h.update(block.key().encode())
+                h.update(f"\0{starts.get(block.anchor, '')}\0".encode())
+            h.update(b"\1")
+        return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------
+# What each file holds
+
+
+def transcriber_note(book: Book, code: Code, kind: str, pictures: int, tables: int, url: bool) -> list[Block]:
+    say = Messages(book.language)
+    lines = [say("braille.tn.code", code=code.name, cells=code.cells, lines=code.lines)]
+    lines.append(say("braille.tn.pages"))
+    if kind == "book":
+        lines += [say("braille.tn.print_pages"), say("braille.tn.volumes", pages=MAX_VOLUME_PAGES)]
+    if code.contracted:
+        lines.append(say("braille.tn.uncontracted"))
+    if tables:
+        lines.append(say("braille.tn.tables"))
+    if pictures:
+        lines.append(say("braille.tn.pictures"))
+    if url:
+        lines.append(say("braille.tn.qr"))
+    if any(old == "[" for old, _ in code.swap):
+        lines.append(say("braille.tn.brackets"))
+    lines.append(say("braille.tn.print"))
+    return [heading(1, say("braille.tn")), *(paragraph(text) for text in lines), Block(NEW_PAGE)]
+
+
+def _entries(book: Book, keys: list[str]) -> list[str]:
+    refs = [book.references[k] for k in keys]
+    html = format_entries(refs, book.config.citation_style, csl_locale(book.language))
+    return [inline_text(parse_fragment(entry)) for entry in html]
+
+
+def _words(book: Book, terms: set[str] | None, say: Messages, anchors: bool) -> list[Block]:
+    blocks = []
+    for entry in glossary_view(book, lambda slug, anchor: "", only=terms):
+        said = f" ({say('glossary.pronounce')}: {entry.pronunciation})" if entry.pronunciation else ""
+        text = f"{entry.term}{said}: {entry.definition}"
+        if entry.see_also:
+            text += f" {say('glossary.see_also')}: {', '.join(link.text for link in entry.see_also)}."
+        blocks.append(item(text, entry.anchor if anchors else ""))
+    return blocks
+
+
+def _clinic(say: Messages, profile: Profile | None, book: Book) -> list[Block]:
+    if profile is None:
+        contacts = book.contacts()
+        text = say(
+            "colophon.help_text",
+            emergency_number=contacts["emergency_number"],
+            advice_line_name=contacts["advice_line_name"],
+            advice_line=contacts["advice_line"],
+        )
+        return [heading(2, say("handout.questions")), paragraph(text)]
+    blocks = [heading(2, say("handout.questions"))]
+    call = say("handout.call", name=profile.name, phone=profile.phone)
+    if profile.hours:
+        call += " " + say("handout.hours", hours=profile.hours)
+    blocks.append(paragraph(call))
+    if profile.out_of_hours:
+        blocks.append(paragraph(say("handout.out_of_hours", phone=profile.out_of_hours)))
+    blocks.append(paragraph(say("handout.emergency", number=profile.emergency_number)))
+    where = ". ".join(part for part in (profile.address, profile.website) if part)
+    if where:
+        blocks.append(paragraph(where))
+    return blocks
+
+
+def _stamp(book: Book, article: Article, say: Messages) -> str:
+    meta = article.meta
+    if meta.reviewed and meta.next_review and not article.is_draft:  # the trust issue's draft rule
+        return say(
+            "handout.stamp",
+            reviewed=say.short_date(meta.reviewed),
+            next_review=say.short_date(meta.next_review),
+            edition=book.config.edition,
+        )
+    return say("handout.draft", edition=book.config.edition)
+
+
+def handout_document(book: Book, code: Code, article: Article, profile: Profile | None) -> Document:
+    say = Messages(book.language)
+    titles = {a.slug: a.title for a in book.articles}
+    keys = list(dict.fromkeys(u.key for u in book.citation_uses if u.article == article.slug))
+    numbers = {key: n for n, key in enumerate(keys, 1)}
+    policy = policy_for(
+        book,
+        chapter_href=lambda slug, fragment: None,
+        chapter_note=lambda slug: say("handout.see", title=titles[slug]),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        number=numbers.get,
+        contacts=profile.contacts() if profile else book.contacts(),
+    )
+    body, walker = html_blocks(convert(article, policy).html, say("braille.picture"))
+    blocks = [heading(1, article.title)]
+    if article.is_draft:
+        blocks.append(paragraph(say("draft.banner")))
+    if profile:
+        blocks.append(paragraph(profile.name))
+    if book.config.sample:
+        blocks.append(paragraph(say("handout.sample")))
+    blocks += [paragraph(article.meta.summary), *body]
+    terms = {t for t, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
+    if terms:
+        blocks += [heading(2, say("handout.words")), *_words(book, terms, say, anchors=False)]
+    if keys:
+        entries = _entries(book, keys)
+        blocks += [heading(2, say("bibliography"))]
+        blocks += [item(text, marker=f"{n}.") for n, text in enumerate(entries, 1)]
+    blocks += _clinic(say, profile, book)
+    if article.meta.url:
+        blocks += [heading(2, say("handout.online")), paragraph(article.meta.url)]
+    blocks += [heading(2, say("handout.about")), paragraph(_stamp(book, article, say))]
+    blocks.append(paragraph(book.config.disclaimer))
+    note = transcriber_note(book, code, "handout", walker.pictures, walker.tables, bool(article.meta.url))
+    extra = {"profile": folder_of(book, profile), "article": article.slug, "draft": article.is_draft}
+    return Document(
+        article_path(book, profile, article),
+        "braille-handout",
+        folder_of(book, profile),
+        [note],
+        [blocks],
+        extra,
+        article.location,
+    )
+
+
+def card_signs(book: Book, draft: bool) -> list[RedFlag]:
+    """The card's signs, by the print card's rule: those of reviewed articles; the draft card every sign."""
+    drafts = {a.slug for a in book.articles if a.is_draft}
+    return list(book.red_flags) if draft else [f for f in book.red_flags if f.article not in drafts]
+
+
+def card_blocks(book: Book, profile: Profile | None, anchors: bool, draft: bool = False) -> list[Block]:
+    say = Messages(book.language)
+    contacts = profile.contacts() if profile else book.contacts()
+    tiers = card_view(book, say, contacts, lambda slug, anchor: "", None if anchors else card_signs(book, draft))
+    title = say("card") + (f" \u2014 {profile.name}" if profile else "")
+    blocks = [heading(1, title, "card-title" if anchors else "")]
+    if draft:
+        blocks.append(paragraph(say("draft.card")))
+    if book.config.sample:
+        blocks.append(paragraph(say("card.sample")))
+    blocks.append(paragraph(say("card.intro")))
+    for tier in tiers:
+        anchor = f"card-{tier.tier}-title" if anchors else ""
+        blocks += [heading(2, f"{tier.label}: {tier.heading}", anchor), paragraph(say("tier.intro"))]
+        for n, flag in enumerate(tier.items, 1):
+            blocks.append(item(flag.text, f"card-{tier.tier}-{n}" if anchors else "", marker="\u2022"))
+        blocks.append(paragraph(tier.action, f"card-{tier.tier}-action" if anchors else ""))
+    return blocks
+
+
+def card_document(book: Book, code: Code, profile: Profile | None, draft: bool = False) -> Document:
+    """The red-flag card: under braille/ the signs of reviewed articles; with ``draft``, every sign, stamped,
+    under drafts/braille/."""
+    blocks = card_blocks(book, profile, anchors=False, draft=draft) + _clinic(Messages(book.language), profile, book)
+    note = transcriber_note(book, code, "card", 0, 0, False)
+    folder = folder_of(book, profile)
+    path = output_path("braille", folder, "red-flag-card.brf", draft)
+    return Document(path, "braille-card", folder + ("-draft" if draft else ""), [note], [blocks], {"profile": folder})
+
+
+def book_document(book: Book, code: Code, profile: Profile | None, stem: str) -> Document:
+    say = Messages(book.language)
+    policy = policy_for(
+        book,
+        chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        contacts=profile.contacts() if profile else book.contacts(),
+    )
+    units, pictures, tables, titles = [], 0, 0, []
+    for part in book.parts:
+        for index, article in enumerate(part.articles):
+            titles.append(f"{part.title}: {article.title}" if part.title and index == 0 else article.title)
+            body, walker = html_blocks(convert(article, policy).html, say("braille.picture"))
+            pictures, tables = pictures + walker.pictures, tables + walker.tables
+            unit = [heading(1, part.title)] if part.title and index == 0 else []
+            unit.append(heading(1, article.title, article.slug))
+            if article.is_draft:
+                unit.append(paragraph(say("draft.notice")))
+            unit += [paragraph(article.meta.summary), *body]
+            if article.meta.reviewed:
+                reviewed = say.long_date(article.meta.reviewed)
+                if article.meta.next_review:
+                    text = say(
+                        "article.reviewed_next", reviewed=reviewed, next_review=say.long_date(article.meta.next_review)
+                    )
+                else:
+                    text = say("article.reviewed", reviewed=reviewed)
+                unit.append(paragraph(text))
+            units.append(unit)
+    if book.red_flags:
+        units.append(card_blocks(book, profile, anchors=True))
+        titles.append(say("card"))
+    if book.glossary:
+        units.append([heading(1, say("glossary"), "glossary-title"), *_words(book, None, say, anchors=True)])
+        titles.append(say("glossary"))
+    if book.cited_keys:
+        entries = _entries(book, book.cited_keys)
+        sources = [heading(1, say("bibliography"), "bibliography-title")]
+        sources += [
+            item(t, f"ref-{k}", marker=f"{n}.")
+            for n, (k, t) in enumerate(zip(book.cited_keys, entries, strict=True), 1)
+        ]
+        units.append(sources)
+        titles.append(say("bibliography"))
+    units.append(_colophon(book, say, profile))
+    titles.append(say("colophon"))
+    title = [heading(1, book.config.title)]
+    if book.config.subtitle:
+        title.append(paragraph(book.config.subtitle))
+    if profile:
+        title.append(paragraph(profile.name))
+    if book.config.sample:
+        title.append(paragraph(say("book.sample")))
+    title += [paragraph(book.config.edition), paragraph(book.config.publisher), paragraph("{volume}")]
+    note = transcriber_note(book, code, "book", pictures, tables, False)
+    folder = folder_of(book, profile)
+    document = Document(
+        f"braille/{folder}/{stem}-volume", "braille-book", folder, [note], units, {"profile": folder}, None, True, title
+    )
+    document.titles = titles
+    return document
+
+
+def _colophon(book: Book, say: Messages, profile: Profile | None) -> list[Block]:
+    c = book.config
+    facts = [
+        ("colophon.title", f"{c.title}: {c.subtitle}" if c.subtitle else c.title),
+        ("colophon.edition", c.edition),
+        ("colophon.publisher", c.publisher),
+        ("colophon.published", say.long_date(c.published)),
+        ("colophon.reviewed", say.long_date(c.reviewed)),
+        ("colophon.next_review", say.long_date(c.next_review)),
+        ("colophon.licence", c.licence),
+    ]
+    blocks = [heading(1, say("colophon"), "colophon-title")]
+    blocks += [item(f"{say(key)}: {value}") for key, value in facts]
+    blocks += _clinic(say, profile, book)
+    blocks += [heading(2, say("colophon.disclaimer")), paragraph(c.disclaimer)]
+    return blocks
+
+
+# ----------------------------------------------------------------------------
+# Translation, volumes, the files
+
+
+def first_pages(page_starts: list[PageStart]) -> dict[str, int]:
+    """Element id -> the book PDF page on which it begins."""
+    pages: dict[str, int] = {}
+    for number, start in enumerate(page_starts, 1):
+        for ident in start.ids:
+            pages.setdefault(ident, number)
+    return pages
+
+
+def _print_pages(bodies: list[Body], starts: dict[str, int]) -> list[str | None]:
+    shown: list[str | None] = []
+    last: int | None = None
+    for body in bodies:
+        found = next((starts[a] for a in body.anchors if a in starts), None)
+        if found is not None:
+            last = found
+        shown.append(str(last) if last is not None else None)  # a page with no new element: still that print page
+    return shown
+
+
+def render_document(
+    doc: Document, code: Code, starts: dict[str, int]
+) -> list[tuple[str, bytes, int, dict[str, object]]]:
+    """Translate and lay out a document: its files as (path, BRF bytes, braille pages, manifest extra)."""
+    prelims = [page for unit in doc.prelims for page in lay_out(code, unit, doc.book)]
+    units = [lay_out(code, unit, doc.book) for unit in doc.units]
+    if not doc.book:
+        bodies = prelims + [page for unit in units for page in unit]
+        labels = [f"p{n}" for n in range(1, len(prelims) + 1)] + [
+            str(n) for n in range(1, len(bodies) - len(prelims) + 1)
+        ]
+        return [(doc.path, compose(code, bodies, labels), len(bodies), dict(doc.extra))]
+    return _volumes(doc, code, prelims, units, starts)
+
+
+def _title(doc: Document, code: Code, number: int, count: int, say: Messages) -> list[Body]:
+    text = say("braille.volume", number=number, count=count)
+    blocks = [Block(b.kind, text, b.first, b.runover) if b.text == "{volume}" else b for b in doc.title_page]
+    return lay_out(code, blocks, True)
+
+
+def _volumes(
+    doc: Document, code: Code, prelims: list[Body], units: list[list[Body]], starts: dict[str, int]
+) -> list[tuple[str, bytes, int, dict[str, object]]]:
+    """The book in volumes of at most MAX_VOLUME_PAGES pages, split between units (chapters, card, glossary,
+    sources, colophon); each opens with its title page, the transcriber's note and the contents."""
+    say = Messages(str(doc.extra.get("language", "en")))
+    title = len(_title(doc, code, 1, 1, say))
+    contents: list[Body] = [Body()]
+    for _ in range(4):  # the contents' length and the volumes depend on each other: until they agree
+        room = max(MAX_VOLUME_PAGES - title - len(prelims) - len(contents), 1)
+        volumes = _pack(units, room)
+        made = _contents(doc, code, volumes, say)
+        if len(made) == len(contents):
+            contents = made
+            break
+        contents = made
+    files = []
+    first = 1
+    for number, placed in enumerate(volumes, 1):
+        pages = [page for _, page in placed]
+        front_pages = _title(doc, code, number, len(volumes), say) + prelims + contents
+        bodies = front_pages + pages
+        labels = [f"p{n}" for n in range(1, len(front_pages) + 1)]
+        labels += [str(n) for n in range(first, first + len(pages))]
+        shown: list[str | None] = [None] * len(front_pages) + _print_pages(pages, starts)
+        data = compose(code, bodies, labels, shown)
+        extra = {**doc.extra, "volume": number, "volumes": len(volumes), "first_page": first}
+        files.append((f"{doc.path}-{number}.brf", data, len(bodies), extra))
+        first += len(pages)
+    return files
+
+
+def _pack(units: list[list[Body]], room: int) -> list[list[tuple[int, Body]]]:
+    """Units into volumes of ``room`` pages: a unit that does not fit starts the next volume; one longer
+    than a whole volume goes on in the next."""
+    volumes: list[list[tuple[int, Body]]] = [[]]
+    for index, unit in enumerate(units):
+        if volumes[-1] and len(volumes[-1]) + len(unit) > room:
+            volumes.append([])
+        for page in unit:
+            if len(volumes[-1]) >= room:
+                volumes.append([])
+            volumes[-1].append((index, page))
+    return volumes
+
+
+def _contents(doc: Document, code: Code, volumes: list[list[tuple[int, Body]]], say: Messages) -> list[Body]:
+    """The contents: every unit's title with its braille page, by volume."""
+    blocks = [heading(1, say("contents"))]
+    page = 1
+    seen: set[int] = set()
+    for number, placed in enumerate(volumes, 1):
+        if len(volumes) > 1:
+            blocks.append(heading(2, say("braille.volume", number=number, count=len(volumes))))
+        for index, _ in placed:
+            if index not in seen and index < len(doc.titles):  # a unit where it begins
+                seen.add(index)
+                right = page_label(code, str(page))
+                blocks.append(Block(TEXT, doc.titles[index], 0, 2, right=right))
+            page += 1
+    return lay_out(code, blocks, True)
+
+
+def _undefined(book: Book, code: Code, doc: Document) -> list[Finding]:
+    texts = [block.text for unit in [doc.title_page, *doc.prelims, *doc.units] for block in unit]
+    chars = undefined(code, " ".join(texts))
+    if not chars:
+        return []
+    shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in chars)
+    return [
+        Finding(
+            "B001",
+            Severity.WARNING,
+            doc.location or Location(book.root / "book.yaml"),
+            f"{doc.path}: {code.name} has no braille for {shown}; left out of the braille",
+            hint="write it in words, or use a character the braille table knows",
+        )
+    ]
+
+
+def documents(book: Book, code: Code, stem: str, book_too: bool, handouts: bool) -> Iterator[Document]:
+    profiles: list[Profile | None] = list(book.profiles) or [None]
+    for profile in profiles:
+        if handouts:
+            for article in book.articles:
+                yield handout_document(book, code, article, profile)
+            reviewed, every = card_signs(book, False), card_signs(book, True)
+            if reviewed:
+                yield card_document(book, code, profile)
+            if len(every) > len(reviewed):
+                yield card_document(book, code, profile, draft=True)
+        if book_too:
+            document = book_document(book, code, profile, stem)
+            document.extra["language"] = book.language
+            yield document
+
+
+def braille_outputs(
+    book: Book,
+    code: Code,
+    stem: str,
+    cache: RenderCache | None,
+    page_starts: list[PageStart] | None = None,
+    handouts: bool = True,
+    findings: list[Finding] | None = None,
+) -> Iterator[tuple[Output, bool]]:
+    """Every braille file (the book's volumes only when ``page_starts`` of the book PDF are given), each
+    with whether it came from the cache."""
+    starts = first_pages(page_starts) if page_starts is not None else {}
+    for doc in documents(book, code, stem, page_starts is not None, handouts):
+        if findings is not None:
+            findings += _undefined(book, code, doc)
+        key = doc.key(code, starts)
+        files = cache.get_record("braille", key) if cache else None
+        cached = files is not None
+        if files is None:
+            made = render_document(doc, code, starts)
+            files = [{"path": p, "text": d.decode("ascii"), "pages": n, "extra": e} for p, d, n, e in made]
+            if cache:
+                cache.put_record("braille", key, files)
+        for f in files:
+            extra = {k: v for k, v in dict(f["extra"]).items() if k != "language"}
+            extra.update(grade=2 if code.contracted else 1, cells_per_line=code.cells, lines_per_page=code.lines)
+            yield (
+                Output(doc.kind, doc.variant, str(f["path"]), str(f["text"]).encode("ascii"), int(f["pages"]), extra),
+                cached,
+            )
