@@ -87,33 +87,28 @@ def _utf16(data: bytes) -> str:
 
 @dataclass
 class ToUnicode:
-    """A ToUnicode CMap: code (as bytes) -> text."""
+    """A ToUnicode CMap: character code -> text. Codes are compared as numbers, as veraPDF does."""
 
-    chars: dict[bytes, str] = field(default_factory=dict)
-    starts: list[tuple[int, int]] = field(default_factory=list)  # (length, low) sorted
-    ranges: list[tuple[int, int, int, object]] = field(default_factory=list)  # (length, low, high, target)
-    space: Codespace = field(default_factory=Codespace)
+    chars: dict[int, str] = field(default_factory=dict)
+    lows: list[int] = field(default_factory=list)  # sorted lows of ``ranges``
+    ranges: list[tuple[int, int, object]] = field(default_factory=list)  # (low, high, target)
 
     def lookup(self, code: bytes) -> str | None:
-        if code in self.chars:
-            return self.chars[code]
         value = int.from_bytes(code, "big") if code else 0
-        index = bisect.bisect_right(self.starts, (len(code), value)) - 1
-        while index >= 0:
-            length, low, high, target = self.ranges[index]
-            if length != len(code) or value < low:
-                break
-            if value <= high:
+        if value in self.chars:
+            return self.chars[value]
+        index = bisect.bisect_right(self.lows, value) - 1
+        for low, high, target in reversed(self.ranges[max(0, index - 16) : index + 1]):
+            if low <= value <= high:
                 offset = value - low
                 if isinstance(target, list):
                     return _utf16(target[offset]) if offset < len(target) else None
                 assert isinstance(target, bytes)
                 if not target:
                     return None
-                last = int.from_bytes(target[-2:] if len(target) >= 2 else target, "big") + offset
                 width = 2 if len(target) >= 2 else 1
-                return _utf16(target[:-width] + (last % (1 << (8 * width))).to_bytes(width, "big"))
-            index -= 1
+                last = (int.from_bytes(target[-width:], "big") + offset) % (1 << (8 * width))
+                return _utf16(target[:-width] + last.to_bytes(width, "big"))
         return None
 
 
@@ -121,12 +116,12 @@ def to_unicode(stream: object) -> ToUnicode | None:
     program = read_program(stream)
     if not program:
         return None
-    cmap = ToUnicode(space=codespace(program))
+    cmap = ToUnicode()
     for tokens in _sections(program, b"beginbfchar", b"endbfchar"):
         items = [t for t in tokens if t.startswith((b"<", b"/"))]
         for src, dst in zip(items[0::2], items[1::2], strict=False):
             if src.startswith(b"<") and dst.startswith(b"<"):
-                cmap.chars[_hex(src)] = _utf16(_hex(dst))
+                cmap.chars[int.from_bytes(_hex(src), "big")] = _utf16(_hex(dst))
     rows = []
     for tokens in _sections(program, b"beginbfrange", b"endbfrange"):
         index = 0
@@ -143,9 +138,9 @@ def to_unicode(stream: object) -> ToUnicode | None:
                 target = items
             else:
                 target = _hex(dst)
-            if lo and len(lo) == len(hi):
-                rows.append((len(lo), int.from_bytes(lo, "big"), int.from_bytes(hi, "big"), target))
-    rows.sort(key=lambda row: (row[0], row[1]))
+            if lo and hi:
+                rows.append((int.from_bytes(lo, "big"), int.from_bytes(hi, "big"), target))
+    rows.sort(key=lambda row: row[0])
     cmap.ranges = rows
-    cmap.starts = [(row[0], row[1]) for row in rows]
+    cmap.lows = [row[0] for row in rows]
     return cmap

@@ -10,6 +10,7 @@ from pikepdf import Array, Dictionary, Name
 
 from . import glyphs
 from .content import FontUse, Scan
+from .encodings import agl_unicode
 from .model import Document, dictionary, name_of, text_of
 
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -164,7 +165,7 @@ def _truetype_encoding(doc: Document, use: FontUse, label: str) -> None:
         doc.fail("7.21.6-t02", page, f"{label}: non-symbolic TrueType font with encoding {base or '(none)'}")
     elif isinstance(differences, Array) and len(differences):
         names = [name_of(item) for item in differences if isinstance(item, Name)]
-        if not all(glyphs.agl_unicode(n) for n in names if n) or not glyphs.has_cmap(doc, font, 3, 1):
+        if not all(agl_unicode(n) for n in names if n) or not glyphs.has_cmap(doc, font, 3, 1):
             doc.fail(
                 "7.21.6-t02", page, f"{label}: Differences with names outside the Adobe Glyph List or no (3,1) cmap"
             )
