@@ -175,6 +175,74 @@ def _delete(getter: Callable[[pikepdf.Pdf], pikepdf.Dictionary], key: str) -> Ca
     return edit
 
 
+def _cid_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    return _font(pdf).DescendantFonts[0]
+
+
+def _widths_off(pdf: pikepdf.Pdf) -> None:
+    """Every glyph 100 units wider in the font dictionary than in the font program."""
+    widths = list(_cid_font(pdf).W)
+    _cid_font(pdf).W = pikepdf.Array(
+        [pikepdf.Array([w + 100 for w in item]) if isinstance(item, pikepdf.Array) else item for item in widths]
+    )
+
+
+def _every_cid_to_glyph_0(pdf: pikepdf.Pdf) -> None:
+    _cid_font(pdf).CIDToGIDMap = pdf.make_stream(bytes(2 * 4096))
+
+
+def _cidset_of_one(pdf: pikepdf.Pdf) -> None:
+    _cid_font(pdf).FontDescriptor.CIDSet = pdf.make_stream(b"\xc0")
+
+
+def _rolemap(mapping: dict[str, str], retype: tuple[str, str] | None = None) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary({k: pikepdf.Name(v) for k, v in mapping.items()})
+        if retype:
+            _retype(*retype)(pdf)
+
+    return edit
+
+
+def _notes(same_id: bool) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        for element in elements(pdf, "/P"):
+            element.S = pikepdf.Name.Note
+            if same_id:
+                element.ID = pikepdf.String("note-1")
+
+    return edit
+
+
+def _orphan_heading(pdf: pikepdf.Pdf) -> None:
+    del elements(pdf, "/H1")[0]["/P"]
+
+
+def _optional_content(config: pikepdf.Dictionary) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        group = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("Layer")))
+        pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=pikepdf.Array([group]), D=config)
+
+    return edit
+
+
+def _embedded_file(pdf: pikepdf.Pdf) -> None:
+    spec = pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("a.txt"), EF=pikepdf.Dictionary(F=pdf.make_stream(b"text"))
+    )
+    pdf.Root.Names = pikepdf.Dictionary(
+        EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("a.txt"), pdf.make_indirect(spec)]))
+    )
+
+
+def _part(value: str) -> Callable[[pikepdf.Pdf], None]:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfuaid:part"] = value
+
+    return edit
+
+
 DEFECTS: dict[str, tuple[set[str], Callable[[pikepdf.Pdf], object]]] = {
     # Text, Alt, annotation Contents, outlines and x-default metadata lose their language.
     "no /Lang": ({"7.2-t02", "7.2-t22", "7.2-t24", "7.2-t33", "7.2-t34"}, _delete(lambda pdf: pdf.Root, "/Lang")),
@@ -199,6 +267,25 @@ DEFECTS: dict[str, tuple[set[str], Callable[[pikepdf.Pdf], object]]] = {
     "font without ToUnicode": ({"7.21.7-t01"}, _delete(_font, "/ToUnicode")),
     "font not embedded": ({"7.21.4.1-t01"}, _unembed),
     "unmapped structure type": ({"7.1-t05"}, _retype("/P", "/Paragraph")),
+    "circular role map": ({"7.1-t06"}, _rolemap({"/Para": "/Graf", "/Graf": "/Para"}, ("/P", "/Para"))),
+    "standard type remapped": ({"7.1-t07"}, _rolemap({"/P": "/Span"})),
+    "element without /P": ({"7.1-t12", "7.1-t03"}, _orphan_heading),
+    "TOCI in a list": ({"7.2-t18", "7.2-t19", "7.2-t26"}, _retype("/LI", "/TOCI")),
+    "TR outside a table part": ({"7.2-t03", "7.2-t04"}, _retype("/THead", "/Sect")),
+    "Note without ID": ({"7.9-t01"}, _notes(same_id=False)),
+    "Notes sharing an ID": ({"7.9-t02"}, _notes(same_id=True)),
+    "H after H1": ({"7.4.4-t02"}, _retype("/H2", "/H")),
+    "two H in one element": ({"7.4.4-t01"}, lambda pdf: (_retype("/H1", "/H")(pdf), _retype("/H2", "/H")(pdf))),
+    "pdfuaid:part 2": ({"5-t02"}, _part("2")),
+    "optional content configuration without Name": ({"7.10-t01"}, _optional_content(pikepdf.Dictionary())),
+    "optional content configuration with AS": (
+        {"7.10-t02"},
+        _optional_content(pikepdf.Dictionary(Name=pikepdf.String("Default"), AS=pikepdf.Array())),
+    ),
+    "embedded file without UF": ({"7.11-t01"}, _embedded_file),
+    "widths differ from the font": ({"7.21.5-t01"}, _widths_off),
+    "every CID mapped to .notdef": ({"7.21.4.1-t02", "7.21.8-t01"}, _every_cid_to_glyph_0),
+    "CIDSet of a subset font listing one CID": ({"7.21.4.2-t02"}, _cidset_of_one),
 }
 
 
@@ -209,6 +296,18 @@ def test_one_defect_is_caught_with_its_rule(rich: bytes, defect: str) -> None:
     assert conditions(failures) == rules, [str(f) for f in failures]
     assert all(f.page in (None, 1) for f in failures)
     assert all(f.clause == f.rule.split("-t")[0] for f in failures)
+
+
+def test_a_header_beyond_pdf_17_fails(rich: bytes) -> None:
+    assert conditions(check_pdf(rich.replace(b"%PDF-1.7", b"%PDF-2.0", 1))) == {"6.1-t01"}
+
+
+def test_a_well_formed_but_unknown_language_is_a_warning(rich: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "xx.pdf"
+    path.write_bytes(edited(rich, _set("Lang", pikepdf.String("xq-Latn"))))
+    report = check_file(path)
+    assert report.passed
+    assert [w.code for w in report.warnings] == ["lang-unregistered"]
 
 
 def test_untagged_text_is_counted_per_page(rich: bytes) -> None:

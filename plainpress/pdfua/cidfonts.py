@@ -145,17 +145,18 @@ def _cidset(
     if not SUBSET.match(name_of(cid_font.get("/BaseFont")) or ""):
         return
     bits = cmaps.read_program(descriptor.CIDSet)
-    listed = {i * 8 + j for i, byte in enumerate(bits) for j in range(8) if byte & (0x80 >> j)}
+    listed = {i * 8 + j for i, byte in enumerate(bits) for j in range(8) if byte & (0x80 >> j)} - {0}
     if program.cids is not None:
         present = set(program.cids)
     elif gid_map is None:
         present = set(range(program.glyph_count))
     else:
+        count = len(gid_map) // 2
         present = {
-            cid
-            for cid in range(len(gid_map) // 2)
-            if 0 < int.from_bytes(gid_map[2 * cid : 2 * cid + 2], "big") < program.glyph_count
+            cid for cid in range(count) if int.from_bytes(gid_map[2 * cid : 2 * cid + 2], "big") < program.glyph_count
         }
-        present.add(0)
-    if present - listed:
-        doc.fail("7.21.4.2-t02", use.page, f"{label}: CIDSet does not list {len(present - listed)} CID(s) of the font")
+    present.discard(0)
+    if present != listed:
+        unlisted, extra = len(present - listed), len(listed - present)
+        what = f"leaves out {unlisted} CID(s) of the font" if unlisted else f"lists {extra} CID(s) the font lacks"
+        doc.fail("7.21.4.2-t02", use.page, f"{label}: CIDSet {what}")

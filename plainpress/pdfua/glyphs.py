@@ -183,10 +183,9 @@ def _charset(doc: Document, use: FontUse, label: str, program: programs.Program)
         return
     if not SUBSET.match(name_of(font.get("/BaseFont")) or "") or "/CharSet" not in descriptor:
         return
-    listed = set(re.findall(r"/([^\s/]+)", text_of(descriptor.get("/CharSet")) or ""))
-    missing = {name for name in program.names if name != ".notdef"} - listed
-    if missing:
-        example = sorted(missing)[0]
-        doc.fail("7.21.4.2-t01", use.page, f"{label}: CharSet does not list {len(missing)} glyph(s), e.g. {example}")
-
-
+    listed = set(re.findall(r"/([^\s/]+)", text_of(descriptor.get("/CharSet")) or "")) - {".notdef"}
+    present = program.names - {".notdef"}
+    if listed != present:
+        unlisted, extra = sorted(present - listed), sorted(listed - present)
+        what = f"leaves out {len(unlisted)} glyph(s) of the font" if unlisted else f"lists {len(extra)} it lacks"
+        doc.fail("7.21.4.2-t01", use.page, f"{label}: CharSet {what}, e.g. {(unlisted or extra)[0]}")
