@@ -156,7 +156,7 @@ def _open(doc: Document, ctx: Context, marks: list[Mark], operands: list[object]
             found = doc.mcid_parent(ctx.struct_parents, int(mcid))
             if found is not None:
                 element = found
-                element_lang = _element_lang(doc, found)
+                element_lang = not doc.catalog_lang and _element_lang(doc, found)
                 if ctx.semantic and key_of(found) not in doc.by_key and doc.reaches_root(found):
                     doc.warn(
                         UNREACHABLE, ctx.page, f"{tag} MCID {mcid}: its element is not reached from the root by /K"

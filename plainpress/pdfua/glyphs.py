@@ -144,8 +144,8 @@ def _glyph(font: Dictionary, program: programs.Program, code: int, names: dict[i
         if name is None or name == ".notdef":
             return None
         text = agl_unicode(name)
-        if (3, 1) in tables and len(text) == 1 and tables[3, 1].get(ord(text)) not in (None, order[0]):
-            return tables[3, 1][ord(text)]
+        if (3, 1) in tables and text and tables[3, 1].get(ord(text[0])) not in (None, order[0]):
+            return tables[3, 1][ord(text[0])]
         mac = mac_code(name)
         if (1, 0) in tables and mac is not None and tables[1, 0].get(mac) not in (None, order[0]):
             return tables[1, 0][mac]

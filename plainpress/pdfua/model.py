@@ -137,6 +137,7 @@ class Document:
     by_key: dict[ObjKey, Element] = field(default_factory=dict)
     programs: dict[object, object] = field(default_factory=dict)  # embedded font programs, read once
     _parent_tree: dict[int, object] | None = None
+    _rooted: dict[tuple[int, int], bool] = field(default_factory=dict)
     _ticks: int = 0
 
     @classmethod
@@ -245,6 +246,14 @@ class Document:
 
     def reaches_root(self, obj: object) -> bool:
         """Whether an element's ``/P`` chain ends at the structure tree root (veraPDF's isTaggedContent)."""
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            known = self._rooted.get(obj.objgen)
+            if known is None:
+                known = self._rooted[obj.objgen] = self._reaches_root(obj)
+            return known
+        return self._reaches_root(obj)
+
+    def _reaches_root(self, obj: object) -> bool:
         node, seen = dictionary(obj), Visited()
         while node is not None:
             if node.get("/Type") == Name.StructTreeRoot:
