@@ -17,17 +17,15 @@ MAX_FIELDS = 50_000
 MAX_ACTIONS = 200
 
 
-def _box(page: Dictionary) -> list[float] | None:
-    node, seen = page, 0
-    while node is not None and seen < 64:
-        for key in ("/CropBox", "/MediaBox"):
-            value = node.get(key)
-            if isinstance(value, Array) and len(value) >= 4:
-                values = [number(v) for v in list(value)[:4]]
-                if all(v is not None for v in values):
-                    x0, y0, x1, y1 = values  # type: ignore[misc]
-                    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
-        node, seen = dictionary(node.get("/Parent")), seen + 1
+def _box(doc: Document, page: Dictionary) -> list[float] | None:
+    """The page's CropBox (inherited, else its MediaBox), as [left, bottom, right, top]."""
+    for key in ("/CropBox", "/MediaBox"):
+        value = doc.inherited(page, key)
+        if isinstance(value, Array) and len(value) >= 4:
+            values = [number(v) for v in list(value)[:4]]
+            if all(v is not None for v in values):
+                x0, y0, x1, y1 = values  # type: ignore[misc]
+                return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
     return None
 
 
@@ -48,7 +46,7 @@ def check(doc: Document) -> None:
         items = [a for a in annots if isinstance(a, Dictionary)] if isinstance(annots, Array) else []
         if items and page.obj.get("/Tabs") != Name.S:
             doc.fail("7.18.3-t01", page_number, "a page with annotations has no Tabs S")
-        box = _box(page.obj)
+        box = _box(doc, page.obj)
         for annot in items:
             doc.tick()
             _annotation(doc, annot, page_number, box)

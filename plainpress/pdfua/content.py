@@ -70,7 +70,7 @@ def check(doc: Document) -> Scan:
     scan = Scan()
     for number, page in doc.pages():
         obj = page.obj
-        context = Context(number, dictionary(obj.get("/Resources")), obj.get("/StructParents"))
+        context = Context(number, dictionary(doc.inherited(obj, "/Resources")), obj.get("/StructParents"))
         untagged: Counter[str] = Counter()
         _walk(doc, scan, obj, context, untagged)
         if untagged:
@@ -146,7 +146,7 @@ def _walk(doc: Document, scan: Scan, owner: pikepdf.Object, ctx: Context, untagg
 
 def _open(doc: Document, ctx: Context, marks: list[Mark], operands: list[object]) -> Mark:
     tag = (name_of(operands[0]) or "") if operands else ""
-    props = _properties(operands, ctx.resources) if operands[-1] is not None else None
+    props = _properties(operands, ctx.resources) if operands and operands[-1] is not None else None
     outer = marks[-1] if marks else None
     inherited = outer.element if outer else ctx.element
     element, own_lang, element_lang = inherited, False, False

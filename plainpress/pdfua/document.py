@@ -74,25 +74,24 @@ def _metadata(doc: Document) -> None:
         tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except (etree.XMLSyntaxError, ValueError):
         tree = None
-    part = _ua_property(data, tree, "part", ua_prefixes)
-    if part is None:
-        doc.fail("5-t01", None, "the XMP metadata has no PDF/UA identification (pdfuaid:part)")
+    found = {name: _ua_property(data, tree, name, ua_prefixes) for name in ("part", "amd", "corr", "rev")}
+    if not any(found.values()):
+        doc.fail("5-t01", None, "the XMP metadata has no PDF/UA identification (pdfuaid schema)")
     else:
-        value, prefix = part
-        if value.strip() != "1":
-            doc.fail("5-t02", None, f"pdfuaid:part is {value.strip()!r}, not 1")
-        if prefix != "pdfuaid":
-            doc.fail("5-t03", None, f"the part property has prefix {prefix!r}, not pdfuaid")
-        for rule, name in (("5-t04", "amd"), ("5-t05", "corr")):
-            found = _ua_property(data, tree, name, ua_prefixes)
-            if found is not None and found[1] != "pdfuaid":
-                doc.fail(rule, None, f"the {name} property has prefix {found[1]!r}, not pdfuaid")
+        part = found["part"]
+        if part is None or part[0].strip() != "1":
+            shown = repr(part[0].strip()) if part is not None else "missing"
+            doc.fail("5-t02", None, f"pdfuaid:part is {shown}, not 1")
+        for rule, name in (("5-t03", "part"), ("5-t04", "amd"), ("5-t05", "corr")):
+            value = found[name]
+            if value is not None and value[1] != "pdfuaid":
+                doc.fail(rule, None, f"the {name} property has prefix {value[1]!r}, not pdfuaid")
     if tree is None or not _has_title(tree):
         doc.fail("7.1-t09", None, "the XMP metadata has no dc:title")
     if tree is not None and not doc.catalog_lang:
         for alt in tree.iter(f"{{{RDF_NS}}}Alt"):  # a language alternative given only as x-default
-            langs = {li.get(XML_LANG) for li in alt.iter(f"{{{RDF_NS}}}li")}
-            if langs == {"x-default"}:
+            items = [child for child in alt if child.tag == f"{{{RDF_NS}}}li"]
+            if len(items) == 1 and items[0].get(XML_LANG) == "x-default":
                 doc.fail("7.2-t33", None, "metadata text only in x-default, and no catalog Lang")
 
 
@@ -110,10 +109,12 @@ def _ua_property(data: bytes, tree: object, name: str, ua_prefixes: set[str]) ->
 
 
 def _has_title(tree: object) -> bool:
-    for element in tree.iter():  # type: ignore[attr-defined]
-        if element.tag == f"{{{DC_NS}}}title":
-            return True
-        if f"{{{DC_NS}}}title" in element.attrib:
+    """A dc:title property (the prefix must be dc, as veraPDF reads it) with a value."""
+    for element in tree.iter(f"{{{DC_NS}}}title"):  # type: ignore[attr-defined]
+        if element.prefix != "dc":
+            continue
+        alternatives = list(element.iter(f"{{{RDF_NS}}}li"))
+        if alternatives or (element.text or "").strip():
             return True
     return False
 
@@ -155,17 +156,21 @@ def _optional_content(doc: Document) -> None:
 
 
 def _embedded_files(doc: Document) -> None:
-    reported = 0
-    for obj in doc.pdf.objects:
+    """File specifications with an embedded file: indirect objects, and the direct ones of annotations."""
+    specs: list[tuple[Dictionary, int | None]] = [(obj, None) for obj in doc.pdf.objects if isinstance(obj, Dictionary)]
+    for number, page in doc.pages():
+        annots = page.obj.get("/Annots")
+        for annot in list(annots) if isinstance(annots, Array) else []:
+            spec = dictionary(annot.get("/FS")) if isinstance(annot, Dictionary) else None
+            if spec is not None and not spec.is_indirect:
+                specs.append((spec, number))
+    for spec, page in specs:
         doc.tick()
-        node = obj if isinstance(obj, Dictionary) else None
-        if node is None or "/EF" not in node:
+        if "/EF" not in spec or spec.get("/Type") not in (None, Name.Filespec):
             continue
-        if node.get("/Type") not in (None, Name.Filespec, Name.F):
-            continue
-        if not text_of(node.get("/F")) or not text_of(node.get("/UF")):
-            reported += 1
-            doc.fail("7.11-t01", None, f"embedded file specification {obj.objgen[0]} lacks a non-empty F and UF")
+        if not text_of(spec.get("/F")) or not text_of(spec.get("/UF")):
+            which = f" {spec.objgen[0]}" if spec.is_indirect else ""
+            doc.fail("7.11-t01", page, f"embedded file specification{which} lacks a non-empty F and UF")
 
 
 def _xfa(doc: Document) -> None:

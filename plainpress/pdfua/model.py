@@ -185,6 +185,15 @@ class Document:
         """veraPDF's containsLang of the document: the catalog has a Lang string (even an empty one)."""
         return isinstance(self.catalog.get("/Lang"), pikepdf.String)
 
+    def inherited(self, page: Dictionary, key: str) -> object:
+        """A page attribute, inherited from the page tree when the page does not have it."""
+        node, depth = page, 0
+        while node is not None and depth < 64:
+            if key in node:
+                return node.get(key)
+            node, depth = dictionary(node.get("/Parent")), depth + 1
+        return None
+
     def page_of(self, page: object) -> int | None:
         return self.page_numbers.get(page.objgen) if isinstance(page, pikepdf.Object) and page.is_indirect else None
 
