@@ -122,7 +122,8 @@ class Problems(PlainpressError):
         return "\n".join(self.messages())
 
     def messages(self) -> list[str]:
-        return [str(f) for f in self.findings]
+        """One line per group: the same code for the same value, with all its lines."""
+        return [group_line(group) for group in grouped(self.findings)]
 
 
 class SourceError(PlainpressError):

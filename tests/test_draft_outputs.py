@@ -64,6 +64,9 @@ def test_every_page_of_a_draft_handout_carries_the_banner(drafted):
         assert _flat(BANNER) in _flat(pages[0][0]), path  # read out on the first page, not only furniture
         for number, (_, furniture) in enumerate(pages, 1):
             assert _flat(BANNER) in _flat(furniture), (path.name, number)
+        with pdfplumber.open(path) as pdf:  # as big as the rest of its print size
+            smallest = 17.99 if "large-print" in path.name else 11.99
+            assert min(c["size"] for page in pdf.pages for c in page.chars) >= smallest, path.name
         assert check_pdf(path) == [], path.name
     for path in (drafted / "handouts" / "neutral").glob("first-steps-*.pdf"):
         assert not any(_flat(BANNER) in _flat(body + furniture) for body, furniture in _text(path)), path.name

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import group_line, grouped
 from ..model import BuildResult, RenderOptions
 from ..progress import Reporter
 from ..publish import builds_folder
@@ -165,8 +166,8 @@ def run(args: argparse.Namespace, handouts_only: bool = False) -> int:
             dump_html=getattr(args, "dump_html", None),
             audio=getattr(args, "audio", False),
         )
-    for finding in result.findings:
-        print(finding, file=sys.stderr)
+    for group in grouped(result.findings):
+        print(group_line(group), file=sys.stderr)
     if result.unchanged:
         say.finish(f"nothing changed since the last build; {args.out}/ is up to date ({say.elapsed():.2f} s)")
     else:

@@ -130,11 +130,13 @@ def footer_css(book: Book, article: Article, profile: Profile, say: Messages) ->
     )
 
 
-def draft_css(say: Messages) -> str:
-    """A draft's banner at the top of every page (the page's own margin: an artifact, repeated)."""
+def draft_css(say: Messages, size: str) -> str:
+    """A draft's banner at the top of every page (the page's own margin: an artifact, repeated), in
+    the smallest size of its print: 12 pt, or 18 pt in large print."""
+    points = 18 if size == "large-print" else 12
     return (
-        f"@page {{ @top-center {{ content: {css_string(say('draft.banner'))}; font-weight: 700; font-size: 12pt;"
-        " border: 2px dashed; padding: 0.5mm 3mm; margin-top: 3mm; vertical-align: middle; } }"
+        f"@page {{ @top-center {{ content: {css_string(say('draft.banner'))}; font-weight: 700;"
+        f" font-size: {points}pt; border: 2px dashed; padding: 0 3mm; margin-top: 2mm; vertical-align: middle; }} }}"
     )
 
 
@@ -161,7 +163,7 @@ def handout_job(
     sheets = print_stylesheets(layouts, paper, say, *extra)
     sheets.append(footer_css(book, article, profile, say))
     if article.is_draft:
-        sheets.append(draft_css(say))
+        sheets.append(draft_css(say, size))
     roots = (book.root, *layout_roots(layouts), *font_roots())
     return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
 
