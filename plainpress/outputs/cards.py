@@ -134,13 +134,19 @@ def plan_card(
         sheets.append("@page { margin: 0; }")
     path = output_path("cards", profile.slug, f"red-flag-card-{variant}.pdf", draft)
     job = PdfJob(html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), title)
-    return Planned(path, job, partial(_finish_card, book, profile, variant, path, tiers))
+    return Planned(path, job, partial(_finish_card, book, profile, variant, path, tiers, draft))
 
 
 def _finish_card(
-    book: Book, profile: Profile, variant: str, path: str, tiers: list[CardTier], result: PdfResult
+    book: Book,
+    profile: Profile,
+    variant: str,
+    path: str,
+    tiers: list[CardTier],
+    draft: bool,
+    result: PdfResult,
 ) -> tuple[Output, list[Finding]]:
-    if result.pages != 1:
+    if result.pages != 1 and not draft:  # the draft card is for the editors: it may run over its page
         _overflow(result, tiers, f"the {variant} red-flag card of {profile.slug}")
     cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
     extra: dict[str, object] = {"profile": profile.slug}
@@ -170,12 +176,15 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
 
 def plan_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
     """Every card of every profile: in cards/ the signs of reviewed articles (none when they have no red
-    flags); when drafts have signs too, a card with every sign in drafts/cards/, stamped as a draft."""
-    kinds = [draft for draft in (False, True) if card_flags(book, draft) and (not draft or _drafts_have_flags(book))]
-    for draft in kinds:
-        for profile in book.profiles:
+    flags); when drafts have signs too, a card with every sign in drafts/cards/, stamped as a draft (in
+    standard and large print, as many pages as it takes: no sheet to cut, it is not for patients)."""
+    for profile in book.profiles:
+        if card_flags(book, False):
             for variant in ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]:
-                yield plan_card(book, profile, variant, layouts, draft)
+                yield plan_card(book, profile, variant, layouts)
+        if _drafts_have_flags(book):
+            for variant in ["standard", "large-print"]:
+                yield plan_card(book, profile, variant, layouts, draft=True)
 
 
 def _drafts_have_flags(book: Book) -> bool:

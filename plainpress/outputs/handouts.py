@@ -136,7 +136,7 @@ def draft_css(say: Messages, size: str) -> str:
     points = 18 if size == "large-print" else 12
     return (
         f"@page {{ @top-center {{ content: {css_string(say('draft.banner'))}; font-weight: 700;"
-        f" font-size: {points}pt; border: 2px dashed; padding: 0 3mm; margin-top: 2mm; vertical-align: middle; }} }}"
+        f" font-size: {points}pt; border: 2px dashed; padding: 0 3mm; margin: 2mm 0 2mm; vertical-align: middle; }} }}"
     )
 
 
