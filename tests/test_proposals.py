@@ -231,3 +231,19 @@ def test_the_source_article_gets_its_serious_signs_proposed():
     ]
     front = markdown.split("---\n", 2)[1]
     assert re.search(r"^summary:$", front, re.M) and "Imagine your eyelid" not in front
+
+
+@pytest.mark.parametrize(
+    ("header", "language", "tier"),
+    [
+        ("Emergency symptoms", "en", "emergency"),
+        ("Urgent signs", "en", "urgent"),
+        ("When to contact your GP", "en", "urgent"),
+        ("Señales graves", "es", "urgent"),
+        ("Vaya a urgencias si", "es", "emergency"),
+    ],
+)
+def test_other_ways_of_heading_a_column_of_signs(header, language, tier):
+    text = f"Back Pain\nMost back pain settles.[1]\n| Usually fine | {header} |\n|---|---|\n| Stiff | Numb legs |\n"
+    markdown = to_markdown(parse(text, is_html=False, language=language), "x.txt", TODAY)
+    assert _blocks(markdown) == [(f"::: red-flag {tier} proposed", ["Numb legs"])]

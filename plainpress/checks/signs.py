@@ -18,13 +18,17 @@ WARNING_WORDS = {
         r"|\bserious (?:signs?|symptoms?)\b|\bseek (?:urgent |medical |emergency )?(?:help|care|attention)\b"
         r"|\bsigns? that needs? (?:help|a doctor|care)\b|\bget (?:medical |urgent )?help\b"
         r"|\bcall (?:your (?:doctor|clinician|gp|prescriber|nurse)|9\d\d|1\d\d|an ambulance)\b"
-        r"|\bsee a doctor (?:if|when|straight away|today)\b|\bgo to (?:the )?(?:emergency|a&e|er)\b",
+        r"|\bsee a doctor (?:if|when|straight away|today)\b|\bgo to (?:the )?(?:emergency|a&e|er)\b"
+        r"|\b(?:emergency|urgent|alarm(?:ing)?) (?:signs?|symptoms?)\b|\bwhen to (?:contact|phone|ring)\b"
+        r"|\bcontact your (?:doctor|clinician|gp|prescriber) (?:if|when|today|now)\b",
         re.I,
     ),
     "es": re.compile(
         r"\bcuándo preocuparse\b|\b(?:señales|signos|síntomas) de (?:alarma|alerta|peligro)\b"
         r"|\bsíntomas graves\b|\bbusque (?:ayuda|atención)\b|\burgencias?\b|\bcuándo (?:consultar|acudir|llamar)\b"
-        r"|\bllame (?:a su (?:médic[oa]|doctor)|al \d{3})\b|\bacuda (?:a urgencias|al médico)\b",
+        r"|\bllame (?:a su (?:médic[oa]|doctor)|al \d{3})\b|\bacuda (?:a urgencias|al médico)\b"
+        r"|\b(?:señales|signos|síntomas) (?:graves|de gravedad|urgentes)\b"
+        r"|\bconsulte (?:a su|al) médico (?:si|cuando|hoy)\b",
         re.I,
     ),
 }
