@@ -3,6 +3,7 @@ outputs into a new folder and switch the output folder to it in one step."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 from collections.abc import Callable, Iterable
@@ -62,7 +63,8 @@ def run_stages(
     finally:
         gc.unfreeze()
     if cache and options.only is None and not handouts_only:
-        cache.prune()
+        with contextlib.suppress(OSError):  # after the switch: an entry not removed is removed next time
+            cache.prune()
     return BuildResult(outputs, findings, renderer.laid_out)
 
 

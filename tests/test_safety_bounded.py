@@ -158,3 +158,36 @@ def test_any_yaml_of_aliases_of_aliases_is_read_or_refused_quickly(value, fanout
         assert "values" in str(result) or "nested" in str(result), result
     else:
         assert isinstance(result, dict) and len(result) == len(fanouts) + 1
+
+
+_profile_value = st.one_of(
+    st.text(alphabet="abc 019+()'\"[]{}:#-&*!|>", max_size=12),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.lists(st.text(alphabet="abc", max_size=4), max_size=3),
+)
+_profile_keys = st.sampled_from(
+    ["name", "phone", "hours", "emergency_number", "paper", "sizes", "logo", "logo_alt", "extra", "website"]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(_profile_keys, _profile_value, max_size=8), st.booleans())
+def test_random_clinic_profiles_load_or_report(tmp_path_factory, fields, as_text) -> None:
+    """The profile reader: any mapping (or any text) in profiles/*.yaml loads or is reported, never raised."""
+    import yaml
+
+    from plainpress.gather import load_config
+    from plainpress.profiles import load_profiles
+
+    book = copy_mini(tmp_path_factory.mktemp("profiles") / "book")
+    (book / "profiles").mkdir()
+    text = yaml.safe_dump(fields) if not as_text else "".join(str(v) for v in fields.values()) + "\n"
+    (book / "profiles" / "clinic.yaml").write_text(text)
+    result, seconds = _cpu(lambda: load_profiles(book, load_config(book)))
+    assert seconds < SECONDS
+    if not isinstance(result, PlainpressError):
+        profiles, findings = result
+        assert profiles or findings
+        assert all(f.location.path.name == "clinic.yaml" for f in findings)

@@ -96,7 +96,3 @@ def test_force_replaces_an_article_and_a_failure_restores_nothing_lost(world: Wo
         "import", _write(world, "first2.txt", "First Steps\nNew text.\n"), "--into", "book/articles", "--force"
     )
     assert code == 0 and b"New text." in first.read_bytes(), output
-
-
-def test_case_count() -> None:
-    assert len(BAD) + 2 >= 11

@@ -258,13 +258,6 @@ def test_dump_html_into_a_new_folder_and_again(world: World) -> None:
     assert json.loads(Path("html/renders.json").read_text()) == []  # no PDF was planned with --only epub
 
 
-def test_case_counts() -> None:
-    """The number of situations the path tests try (reported in the issue's note)."""
-    cases = len(OUT_REFUSED) + len(OUT_ACCEPTED) + len(REPORT_REFUSED) + len(INTO_REFUSED) + len(DUMP_REFUSED)
-    cases += len(INIT_REFUSED)
-    assert cases >= 50
-
-
 INIT_REFUSED = {
     "--out articles": ("build", "--out", "articles"),
     "--out articles/dist": ("build", "--out", "articles/dist"),

@@ -4,6 +4,7 @@ into a new folder and switch ``dist`` to it in one step."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -58,7 +59,8 @@ def build(
     options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, only, dump_html, audio)
     result = run_stages(book_dir, out, strict, layouts, progress, handouts_only, options)
     if digest:
-        save_stamp(cache_dir, digest, out, result.findings)
+        with contextlib.suppress(OSError):  # dist is switched already: a stamp not saved only costs a rebuild
+            save_stamp(cache_dir, digest, out, result.findings)
     return result
 
 
