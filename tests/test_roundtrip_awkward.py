@@ -4,7 +4,8 @@
 Hypothesis writes about 20 articles, each built as a book of its own, with what editors paste and
 what used to be cut off or lost: tables of up to 14 columns (short numbers that fit, long words
 that do not), words of up to 220 letters, web addresses of up to 240 characters, code lines of
-up to 320, lists nested 7 deep, long headings, phone numbers, dates and doses. The words expected
+up to 320, lists nested 14 deep and quotes 10 deep, pictures far wider or taller than a page,
+long headings, phone numbers, dates and doses. The words expected
 come from the generator, not from plainpress: what the article says, against what the paper says.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from plainpress.commands.build import build
 
@@ -26,12 +28,12 @@ from .roundtrip import Segment, find_in_order, pdf_words, words_of
 from .test_roundtrip import glyph_problems
 
 LETTERS = string.ascii_lowercase
+# A draft (no review dates): an editor's paste before review, so that a random number beside a
+# random one-letter word ("12 g") is a warning (A001), not an error that stops the build.
 FRONT = """---
 title: {title}
 summary: {summary}
 date: 2026-01-02
-reviewed: 2026-01-02
-next_review: 2029-01-02
 authors: [Test Editor]
 keywords: [awkward]
 ---
@@ -45,6 +47,7 @@ class Written:
 
     blocks: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    images: dict[str, tuple[int, int]] = field(default_factory=dict)  # file name -> (width, height)
 
     def add(self, markdown: str, words: list[str] | None = None, segment: Segment | None = None) -> None:
         self.blocks.append(markdown)
@@ -99,7 +102,7 @@ def table(draw: st.DrawFn) -> tuple[str, Segment]:
 
 @st.composite
 def deep_list(draw: st.DrawFn) -> tuple[str, list[str]]:
-    depth = draw(st.integers(2, 7))
+    depth = draw(st.integers(2, 14))
     lines, words = [], []
     for level in range(depth):
         for _ in range(draw(st.integers(1, 2))):
@@ -110,10 +113,21 @@ def deep_list(draw: st.DrawFn) -> tuple[str, list[str]]:
 
 
 @st.composite
+def quotes(draw: st.DrawFn) -> tuple[str, list[str]]:
+    depth = draw(st.integers(2, 10))
+    lines, words = [], []
+    for level in range(1, depth + 1):
+        text = " ".join(draw(st.lists(st.one_of(short_word, long_word), min_size=1, max_size=6)))
+        lines += [">" * level + " " + text, ">" * level]
+        words += words_of(text)
+    return "\n".join(lines[:-1]), words
+
+
+@st.composite
 def awkward_article(draw: st.DrawFn) -> Written:
     written = Written()
     for _ in range(draw(st.integers(3, 7))):
-        kind = draw(st.sampled_from(["heading", "paragraph", "table", "list", "code", "contacts"]))
+        kind = draw(st.sampled_from(["heading", "paragraph", "table", "list", "code", "contacts", "quote", "image"]))
         if kind == "heading":
             text = " ".join(draw(st.lists(st.one_of(short_word, long_word), min_size=3, max_size=16)))
             written.add(f"## {text}", words_of(text))
@@ -130,6 +144,14 @@ def awkward_article(draw: st.DrawFn) -> Written:
         elif kind == "code":
             lines = draw(st.lists(code_line(), min_size=1, max_size=3))
             written.add("```\n" + "\n".join(lines) + "\n```", words_of(" ".join(lines)))
+        elif kind == "quote":
+            markdown, words = draw(quotes())
+            written.add(markdown, words)
+        elif kind == "image":
+            size = draw(st.sampled_from([(4000, 60), (60, 4000), (900, 900), (3, 3)]))
+            name = f"picture-{len(written.images)}.png"
+            written.images[name] = size
+            written.add(f"![A picture {size[0]} by {size[1]}]({name})")  # its alt is read, not printed
         else:
             text = (
                 f"Call 01632 {draw(st.integers(100, 999))} {draw(st.integers(100, 999))} before "
@@ -147,6 +169,8 @@ def _book(folder: Path, written: Written, title: str) -> Path:
     (folder / "articles" / "awkward.md").write_text(
         FRONT.format(title=title, summary=summary) + "\n\n".join(written.blocks) + "\n"
     )
+    for name, size in written.images.items():
+        Image.new("RGB", size, "teal").save(folder / "articles" / name)
     config = folder / "book.yaml"
     head = config.read_text().split("\nchapters:")[0]
     config.write_text(head + "\nchapters:\n  - awkward\n")
