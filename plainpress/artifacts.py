@@ -19,18 +19,23 @@ from pikepdf import Array, Dictionary, Matrix, Name, Pdf
 
 from .pdfua import TEXT_OPERATORS, walk_structure, xobjects
 
+ARTIFACT_KEY = "PlainpressArtifact"  # set by plainpress.pdftags on the parent-tree entry of artifact content
+
 
 @dataclass
 class _Rewrite:
-    drop: set[int]  # MCIDs that become artifacts
+    drop: dict[int, str | None]  # MCIDs that become artifacts -> their type when the tagger gave one
     renumber: dict[int, int]  # kept MCID -> new MCID
     pdf: Pdf
     bottom: float  # of the page's MediaBox, to tell a header from a footer
     top: float
     changed: int = 0
 
-    def artifact(self, y: float | None) -> Dictionary:
-        """Pagination artifact; a header in the top third of the page, a footer in the bottom third."""
+    def artifact(self, y: float | None, kind: str | None = None) -> Dictionary:
+        """Pagination artifact; a header in the top third of the page, a footer in the bottom third.
+        Content the tagger marked as layout (leader dots, decoration, copies) is a Layout artifact."""
+        if kind == "/Layout":
+            return Dictionary(Type=Name.Layout)
         attributes = Dictionary(Type=Name.Pagination)
         third = (self.top - self.bottom) / 3
         if y is not None and y > self.top - third:
@@ -45,7 +50,7 @@ def _rewrite(job: _Rewrite, owner: pikepdf.Object, resources: Dictionary | None,
     out: list[pikepdf.ContentStreamInstruction] = []
     stack: list[Matrix] = []
     tm = Matrix()
-    open_at: list[int | None] = []  # per open sequence: index in ``out`` of a new artifact's BDC
+    open_at: list[int | None] = []  # per open sequence: index in ``out`` of a new pagination artifact's BDC
     placed: set[int] = set()
     changed = False
 
@@ -62,8 +67,11 @@ def _rewrite(job: _Rewrite, owner: pikepdf.Object, resources: Dictionary | None,
         if op == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
             mcid = int(operands[1].MCID)
             if mcid in job.drop:
-                open_at.append(len(out))
-                out.append(pikepdf.ContentStreamInstruction([Name.Artifact, job.artifact(None)], instruction.operator))
+                kind = job.drop[mcid]
+                open_at.append(None if kind == "/Layout" else len(out))
+                out.append(
+                    pikepdf.ContentStreamInstruction([Name.Artifact, job.artifact(None, kind)], instruction.operator)
+                )
                 job.changed += 1
                 changed = True
                 continue
@@ -141,7 +149,7 @@ def mark_page_furniture(pdf: Pdf) -> int:
         if not isinstance(parents, Array):
             continue
         drop = {
-            mcid
+            mcid: (str(element.get(f"/{ARTIFACT_KEY}")) if f"/{ARTIFACT_KEY}" in element else None)
             for mcid, element in enumerate(parents)
             if isinstance(element, Dictionary) and element.objgen not in structure.reached
         }
@@ -156,4 +164,17 @@ def mark_page_furniture(pdf: Pdf) -> int:
                 _renumber_kids(parents[old], page.obj, old, new)
         tree[int(key)] = Array([parents[old] for old in kept])
         changed += job.changed
+    _untag_stray_annotations(pdf, structure.annotations)
     return changed
+
+
+def _untag_stray_annotations(pdf: Pdf, tagged: dict) -> None:
+    """Remove link annotations the structure tree does not reach: those of content made an
+    artifact (a second copy of a card). A tagged PDF may not hold an untagged annotation."""
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if not isinstance(annotations, Array):
+            continue
+        kept = [a for a in annotations if not (a.get("/Subtype") == "/Link" and a.objgen not in tagged)]
+        if len(kept) != len(annotations):
+            page.obj.Annots = Array(kept)

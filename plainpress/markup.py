@@ -38,6 +38,7 @@ class OutputPolicy:
     titles: dict[str, str] = field(default_factory=dict)  # chapter title -> slug, for references in prose
     language: str = "en"
     guard: GuardPolicy = field(default_factory=GuardPolicy)  # limits, images, sanitising
+    heading_offset: Callable[[Article], int] = lambda article: 0  # 1 inside a part, when parts are headings
 
 
 @dataclass
@@ -67,7 +68,7 @@ def chapter_anchor(slug: str, fragment: str | None = None) -> str:
 def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
     policy = policy or OutputPolicy()
     prefix = anchor_prefix(article)
-    structure = StructureExtension(prefix=prefix)
+    structure = StructureExtension(prefix=prefix, offset=policy.heading_offset(article))
     xrefs = XrefExtension(policy=policy.xrefs, article=article)
     prose_refs = ProseXrefExtension(policy.titles, article.slug, article.body, policy.language)
     cites = CitationExtension(policy.cites, prefix, article.body, article.meta.citations)
@@ -116,9 +117,12 @@ def policy_for(
     number: Callable[[str], int | None] | None = None,
     contacts: dict[str, str] | None = None,
     chapter_note: Callable[[str], str | None] = lambda slug: None,
+    parts: bool = False,
 ) -> OutputPolicy:
-    """The policy of one output over the whole book."""
+    """The policy of one output over the whole book. With ``parts``, a part's title is a heading
+    one level above its chapters: a chapter in a titled part starts at h2."""
     slugs = {a.slug for a in book.articles}
+    in_parts = {a.slug for p in book.parts if p.title for a in p.articles} if parts else set()
     return OutputPolicy(
         xrefs=XrefPolicy(href=chapter_href, note=chapter_note, known=slugs.__contains__),
         cites=CitePolicy(number=number or book.citation_number, href=ref_href),
@@ -135,4 +139,5 @@ def policy_for(
             nesting=book.config.limits.nesting,
             image_limits=(book.config.limits.image_pixels, book.config.limits.image_bytes),
         ),
+        heading_offset=lambda article: int(article.slug in in_parts),
     )

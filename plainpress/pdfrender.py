@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import Finding, RenderError
 from .layoutcheck import Overflow, overflows, stack, wide_tables
 from .model import Output
+from .pdftags import our_tags
 from .safety import read_regular
 
 
@@ -114,10 +116,20 @@ class Planned:
 class PageStart:
     """How a page of the layout begins: the ids of the elements whose first box is
     on it (document order), and its first line of text with the id of the nearest
-    element around it (for a page that begins in the middle of a paragraph)."""
+    element around it (for a page that begins in the middle of a paragraph).
+    ``occurrence`` counts how often that line's first words were already met inside
+    that element: a page that begins inside an element without an id (a glossary
+    definition) is found by its words, and the same words may stand earlier in it."""
 
     ids: list[str]
     first_line: tuple[str, str] | None
+    occurrence: int = 0
+
+
+def line_pattern(line: str) -> re.Pattern[str]:
+    """The first words of a line, as the EPUB's text holds them (any spacing between them)."""
+    words = re.findall(r"\S+", line)[:4]
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
 
 
 def _page_starts(document: Document) -> list[PageStart]:
@@ -125,9 +137,11 @@ def _page_starts(document: Document) -> list[PageStart]:
     ``Page.anchors`` alone does not tell where an element that spans pages begins."""
     seen: set[str] = set()
     parents: dict[int, object] = {}
+    text_in: dict[str, list[str]] = {}  # id -> the text of its boxes so far, in layout order
+    headers: dict[int, int] = {}  # id(thead or tfoot) -> the page it is first laid out on
     pages = []
-    for page in document.pages:
-        starts, first_line = [], None
+    for number, page in enumerate(document.pages):
+        starts, first_line, occurrence = [], None, 0
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if element is None:
@@ -138,13 +152,28 @@ def _page_starts(document: Document) -> list[PageStart]:
             if ident and ident not in seen:
                 seen.add(ident)
                 starts.append(ident)
-            if first_line is None and isinstance(box, TextBox) and box.text.strip():
-                holder = element
-                while holder is not None and not holder.get("id"):
-                    holder = parents.get(id(holder))
-                if holder is not None:
-                    first_line = (holder.get("id"), box.text.strip())
-        pages.append(PageStart(starts, first_line))
+            if element.tag in ("thead", "tfoot"):
+                headers.setdefault(id(element), number)
+            if not (isinstance(box, TextBox) and box.text.strip()):
+                continue
+            holders, repeated = [], False
+            holder = element
+            while holder is not None:
+                if holder.get("id"):
+                    holders.append(holder.get("id"))
+                repeated = repeated or headers.get(id(holder), number) < number
+                holder = parents.get(id(holder))
+            if repeated:
+                continue  # a table's header row printed again on a continuation page
+            if first_line is None and holders:
+                first_line = (holders[0], box.text.strip())
+                before = " ".join(text_in.get(holders[0], []))
+                occurrence = len(line_pattern(box.text.strip()).findall(before))
+            if "::" in (box.element_tag or ""):
+                continue  # generated text (markers, page numbers) is not in the EPUB
+            for name in holders:
+                text_in.setdefault(name, []).append(box.text)
+        pages.append(PageStart(starts, first_line, occurrence))
     return pages
 
 
@@ -171,7 +200,8 @@ def render_job(job: PdfJob) -> PdfResult:
             html.wrapper_element = ElementWrapper.from_html_root(html.etree_element, content_language=None)
             document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
         overflowing = overflows(document)
-        raw = document.write_pdf(pdf_variant="pdf/ua-1")
+        with our_tags():  # one structure element per HTML element (see pdftags)
+            raw = document.write_pdf(pdf_variant="pdf/ua-1")
     except ResourceRefused:
         pass
     if fetcher.refused:

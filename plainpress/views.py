@@ -28,6 +28,13 @@ class ChapterView:
     next_review: dt.date | None
     draft: bool = False  # stamped with a notice at the top of the chapter
     trust: TrustMarks | None = None  # printed at the end of the chapter
+    level: int = 1  # of the chapter's title: 2 inside a titled part, whose title is the h1
+    part_anchor: str | None = None
+
+
+def part_anchor(article: Article) -> str:
+    """The id of the heading of the part that ``article`` opens."""
+    return f"{article.slug}--part"
 
 
 def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
@@ -42,6 +49,8 @@ def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
         next_review=article.meta.next_review,
         draft=article.is_draft,
         trust=book.trust_marks(article),
+        level=2 if any(p.title and article in p.articles for p in book.parts) else 1,
+        part_anchor=part_anchor(article) if first_of_part else None,
     )
 
 

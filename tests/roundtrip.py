@@ -103,8 +103,19 @@ _UNPRINTED = {"head", "script", "style", "title", "img"}  # an image prints its 
 
 
 def expected_from_html(html: str) -> list[Segment]:
-    """The body's words in document order; each table a segment of two alternatives (grid, stacked)."""
+    """The body's words in document order; each table a segment of two alternatives (grid, stacked).
+    What ``aria-hidden`` hides is printed as an artifact, not read (the extra copies of a card on a
+    sheet, see design_differences' card-sheet): it is not among the words read back."""
     root = lxml.html.document_fromstring(html)
+    for hidden in root.xpath('//*[@aria-hidden="true"]'):
+        tail, parent = hidden.tail, hidden.getparent()
+        if parent is not None:
+            previous = hidden.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (tail or "")
+            else:
+                parent.text = (parent.text or "") + (tail or "")
+            parent.remove(hidden)
     body = root.find("body")
     segments: list[Segment] = []
     _collect(body if body is not None else root, segments)

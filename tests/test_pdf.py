@@ -29,11 +29,22 @@ def test_pdf_ua_facts(built):
 
 
 def test_outline_lists_chapters_in_order(built):
+    """Top-level bookmarks: each chapter outside a part, and each part with its chapters nested under it."""
     book = gather(built.book)
-    with pikepdf.open(built.output("pdf")) as pdf:
-        titles = _outline_titles(pdf)
-    chapters = [t for t in titles if t in {a.title for a in book.articles}]
-    assert chapters == [a.title for a in book.articles]
+    with pikepdf.open(built.output("pdf")) as pdf, pdf.open_outline() as outline:
+        tree = [(item.title, [child.title for child in item.children]) for item in outline.root]
+    expected = []
+    for part in book.parts:
+        if part.title:
+            expected.append((part.title, [a.title for a in part.articles]))
+        else:
+            expected.extend((a.title, None) for a in part.articles)
+    found = [(t, [c for c in kids if c in {a.title for a in book.articles}]) for t, kids in tree]
+    wanted = {title for title, _ in expected}
+    assert [
+        (t, k if n is not None else None)
+        for (t, k), (_, n) in zip([f for f in found if f[0] in wanted], expected, strict=True)
+    ] == expected
 
 
 def test_every_font_embedded(built):

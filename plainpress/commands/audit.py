@@ -5,6 +5,10 @@ limit (10 s): a file that is not a PDF, cannot be opened or takes longer is repo
 and counts as failing. Exit code 0 when every file passes, 1 otherwise. ``--format json`` prints,
 per file, ``passed`` and each failed rule with its veraPDF rule id, its ISO 14289-1 clause, how many
 objects break it and on which pages.
+
+``--transcript`` prints instead what a screen reader says for each file: its structure tree walked
+in reading order, each element's role with its text, links with their ``/Contents`` and figures with
+their ``Alt`` (see :mod:`plainpress.transcript`). A file that cannot be read counts as failing.
 """
 
 from __future__ import annotations
@@ -28,10 +32,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.pdf", help="the PDF files to check")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the results")
+    parser.add_argument(
+        "--transcript",
+        action="store_true",
+        help="print what a screen reader says: the structure tree in reading order, role and text",
+    )
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.transcript:
+        return _transcripts(args.files, args.format)
     reports = []
     for report in check_files(args.files, args.time_limit):
         reports.append(report)
@@ -63,3 +74,26 @@ def _print(report: Report) -> None:
             print(f"      e.g. {row['example']}")
     for warning in report.warnings[:20]:
         print(f"  warning {warning}")
+
+
+def _transcripts(files: list[Path], form: str) -> int:
+    from ..transcript import render, transcript
+
+    failed, out = False, []
+    for path in files:
+        try:
+            lines = transcript(path)
+        except Exception as error:  # any unreadable PDF is reported, never a traceback
+            failed = True
+            print(f"NOT READ  {path}: {type(error).__name__}: {error}", file=sys.stderr)
+            continue
+        if form == "json":
+            out.append({"path": str(path), "transcript": [line.as_json() for line in lines]})
+            continue
+        if len(files) > 1:
+            print(f"== {path}")
+        sys.stdout.write(render(lines))
+    if form == "json":
+        json.dump({"passed": not failed, "files": out}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 1 if failed else 0

@@ -87,7 +87,12 @@ class _Outline(Treeprocessor):
             elif element.tag == "th" and element.get("scope") is None:
                 element.set("scope", "col")
         report.max_depth = _depth(root)
-        self.ext.report = report
+        self.ext.report = report  # the source's own levels, for the checks
+        offset = int(self.ext.getConfig("offset"))
+        if offset:
+            for element in root.iter():
+                if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    element.tag = f"h{min(int(element.tag[1]) + offset, 6)}"
         _block_ids(root, self.ext.getConfig("prefix"))
 
     def _anchor(self, text: str, used: set[str]) -> str:
@@ -135,7 +140,10 @@ def _depth(element: etree.Element) -> int:
 
 class StructureExtension(Extension):
     def __init__(self, **kwargs: object) -> None:
-        self.config = {"prefix": ["", "Prefix of every heading id"]}
+        self.config = {
+            "prefix": ["", "Prefix of every heading id"],
+            "offset": [0, "Levels added to every heading (1 for a chapter inside a part, whose title is an h2)"],
+        }
         super().__init__(**kwargs)
         self.heading_lines: list[tuple[int, int]] = []
         self.report = StructureReport()

@@ -25,6 +25,7 @@ from ..views import (
     card_view,
     chapter_view,
     glossary_view,
+    part_anchor,
 )
 
 
@@ -35,10 +36,15 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
         ref_href=lambda key: f"#ref-{key}",
+        parts=True,
     )
     chapters = [chapter_view(book, a, convert(a, policy).html) for a in book.articles]
     by_slug = {c.anchor: c for c in chapters}
-    toc = [{"part": p.title, "chapters": [by_slug[a.slug] for a in p.articles]} for p in book.parts]
+    toc = [
+        {"part": p.title, "anchor": part_anchor(p.articles[0]), "chapters": [by_slug[a.slug] for a in p.articles]}
+        for p in book.parts
+        if p.articles
+    ]
 
     def use_href(slug: str, anchor: str) -> str:
         return f"#{anchor}"

@@ -65,6 +65,7 @@ def _policy(book: Book) -> OutputPolicy:
         chapter_href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
         term_href=lambda entry: f"glossary.xhtml#{entry.anchor}",
         ref_href=lambda key: f"bibliography.xhtml#ref-{key}",
+        parts=True,
     )
     policy.guard.image_href = image_href  # images are items of the package (epub_images)
     return policy
@@ -89,7 +90,8 @@ def _toc(book: Book) -> list[NavEntry]:
     for part in book.parts:
         if part.title:
             first = part.articles[0]
-            out.append(NavEntry(part.title, f"{chapter_file(first)}#{first.slug}", [chapter(a) for a in part.articles]))
+            href = f"{chapter_file(first)}#{first.slug}"  # the part's h1 is inside its first chapter
+            out.append(NavEntry(part.title, href, [chapter(a) for a in part.articles]))
         else:
             out.extend(chapter(a) for a in part.articles)
     return out
@@ -272,26 +274,47 @@ def _ncx_link(entry: NavEntry, uid: str) -> object:
     )
 
 
-def _accessibility_metadata(package: epub.EpubBook, book: Book, page_list: bool) -> None:
-    features = [
-        "structuralNavigation",
-        "tableOfContents",
-        "readingOrder",
-        "displayTransformability",
-        "alternativeText",
-    ]
+def accessibility_facts(book: Book, page_list: bool) -> list[tuple[str, str]]:
+    """The schema.org accessibility metadata of this book, from what it holds: pictures (the
+    articles' images, every one with a text description, or the build stops) make the book
+    ``visual`` as well as ``textual``, sufficient as text alone or as text with pictures, and give
+    ``alternativeText``; page navigation and page-break markers only with a page list; a moving
+    picture (an animated GIF or PNG) means a flashing hazard that nobody has ruled out. The cover
+    repeats the title page, so it alone does not make the book visual."""
+    pictures = bool(book.images)
+    modes = ["textual", "visual"] if pictures else ["textual"]
+    sufficient = ["textual", "textual,visual"] if pictures else ["textual"]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if pictures:
+        features.append("alternativeText")
     if page_list:
         features += ["pageBreakMarkers", "pageNavigation"]
+    moving = any(_animated(path) for path in book.images.values())
+    hazards = ["unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"] if moving else ["none"]
+    return [
+        *(("schema:accessMode", m) for m in modes),
+        *(("schema:accessModeSufficient", m) for m in sufficient),
+        *(("schema:accessibilityFeature", f) for f in features),
+        *(("schema:accessibilityHazard", h) for h in hazards),
+    ]
+
+
+def _animated(path: Path) -> bool:
+    """An image with more than one frame."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return bool(getattr(image, "is_animated", False))
+    except (OSError, ValueError):
+        return False
+
+
+def _accessibility_metadata(package: epub.EpubBook, book: Book, page_list: bool) -> None:
     say = Messages(book.language)
     pictures = say("epub.accessibility_images") if book.images else say("epub.accessibility_cover")
     summary = say("epub.accessibility_summary") + pictures + (say("epub.accessibility_pages") if page_list else "")
-    meta = [
-        ("schema:accessMode", "textual"),
-        ("schema:accessModeSufficient", "textual"),
-        *(("schema:accessibilityFeature", f) for f in features),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary),
-    ]
+    meta = [*accessibility_facts(book, page_list), ("schema:accessibilitySummary", summary)]
     for prop, value in meta:
         package.add_metadata(None, "meta", value, {"property": prop})
     package.add_metadata(None, "meta", CONFORMS_TO, {"property": "dcterms:conformsTo", "id": "conformance"})

@@ -77,7 +77,7 @@ def read_image(book: Book, relative: str, path: Path) -> bytes:
 
 
 def add_images(package: epub.EpubBook, book: Book) -> None:
-    """Every image of the articles as a manifest item; ``schema:accessMode`` visual when there is one."""
+    """Every image of the articles as a manifest item (the metadata they imply: ``epub.accessibility_facts``)."""
     for relative, path in sorted(book.images.items()):
         name = image_name(relative)
         package.add_item(
@@ -88,8 +88,6 @@ def add_images(package: epub.EpubBook, book: Book) -> None:
                 content=read_image(book, relative, path),
             )
         )
-    if book.images:
-        package.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
 
 
 def guard_package(package: epub.EpubBook) -> None:

@@ -8,12 +8,11 @@ element, and a ``page-list`` nav links every marker.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ..pdfrender import PageStart
+from ..pdfrender import PageStart, line_pattern
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -27,6 +26,7 @@ class PageBreak:
     file: str
     target: str  # the id of the element the page begins with (or, mid-paragraph, that holds its first line)
     line: str = ""  # the page's first line, when the page begins inside an element
+    occurrence: int = 0  # how often its first words stand earlier inside that element
 
     @property
     def href(self) -> str:
@@ -41,7 +41,7 @@ def locate(page_starts: list[PageStart], ids_by_file: dict[str, set[str]]) -> li
     for number, start in enumerate(page_starts, 1):
         line = start.first_line
         if line and line[0] in where and line[0] not in start.ids:  # the page begins inside an element
-            breaks.append(PageBreak(number, where[line[0]], line[0], line[1]))
+            breaks.append(PageBreak(number, where[line[0]], line[0], line[1], start.occurrence))
         elif target := next((i for i in start.ids if i in where), None):
             breaks.append(PageBreak(number, where[target], target))
     return breaks
@@ -61,7 +61,7 @@ def insert_markers(xhtml: str, breaks: list[PageBreak]) -> str:
     for brk in breaks:
         element = by_id[brk.target]
         marker = _marker(brk)
-        if brk.line and _insert_in_text(element, brk.line, marker):
+        if brk.line and _insert_in_text(element, brk.line, marker, brk.occurrence):
             continue
         local = etree.QName(element).localname
         while local in ("tr", "tbody", "thead", "tfoot") and len(element):
@@ -88,20 +88,58 @@ def _marker(brk: PageBreak) -> etree._Element:
     )
 
 
-def _insert_in_text(element: etree._Element, line: str, marker: etree._Element) -> bool:
-    """Put the marker right before the page's first line, inside the text that holds it."""
-    words = re.findall(r"\S+", line)[:4]
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+def _insert_in_text(element: etree._Element, line: str, marker: etree._Element, occurrence: int = 0) -> bool:
+    """Put the marker right before the page's first line, inside the text that holds it: the
+    ``occurrence``-th time (from 0) its first words stand in the element, counted in the text of
+    the whole element, so that words repeated across a run of definitions find the right one."""
+    pattern = line_pattern(line)
+    texts: list[tuple[etree._Element, str]] = []  # (node, "text" or "tail") in reading order
     for node in element.iter():
         if not isinstance(node.tag, str):
             continue
-        if node.text and (found := pattern.search(node.text)):
-            marker.tail, node.text = node.text[found.start() :], node.text[: found.start()]
-            node.insert(0, marker)
-            return True
-        if node is not element and node.tail and (found := pattern.search(node.tail)):
-            marker.tail, node.tail = node.tail[found.start() :], node.tail[: found.start()]
-            parent = node.getparent()
-            parent.insert(parent.index(node) + 1, marker)
-            return True
-    return False
+        if node.text:
+            texts.append((node, "text"))
+        if node is not element and node.tail:
+            texts.append((node, "tail"))
+    texts.sort(key=_reading_order(element))
+    joined, spans = "", []
+    for node, kind in texts:
+        value = getattr(node, kind)
+        spans.append((len(joined), node, kind))
+        joined += value + " "
+    matches = list(pattern.finditer(joined))
+    if len(matches) <= occurrence:
+        return False
+    at = matches[occurrence].start()
+    start, node, kind = max((span for span in spans if span[0] <= at), key=lambda span: span[0])
+    value, offset = getattr(node, kind), at - start
+    if kind == "text":
+        marker.tail, node.text = value[offset:], value[:offset]
+        node.insert(0, marker)
+    else:
+        marker.tail, node.tail = value[offset:], value[:offset]
+        parent = node.getparent()
+        parent.insert(parent.index(node) + 1, marker)
+    return True
+
+
+def _reading_order(root: etree._Element):  # returns a sort key
+    """Reading order of a node's text (where it starts) and its tail (after its last descendant;
+    of two tails there, the deeper node's first)."""
+    position: dict[int, int] = {}
+    depth: dict[int, int] = {id(root): 0}
+    for index, node in enumerate(root.iter()):
+        position[id(node)] = index
+        for child in node:
+            depth[id(child)] = depth[id(node)] + 1
+
+    def key(item: tuple[etree._Element, str]) -> tuple[int, int, int]:
+        node, kind = item
+        if kind == "text":
+            return (position[id(node)], 0, 0)
+        last = node
+        while len(last):
+            last = last[-1]
+        return (position[id(last)], 1, -depth[id(node)])
+
+    return key
