@@ -91,7 +91,9 @@ def group_line(group: list[Finding], with_path: bool = True) -> str:
     """One line for a group: ``file:12: warning C003: citation 3 has no mapping (lines 12, 19, 44) [[3]]``."""
     first = group[0]
     lines = sorted({f.location.line for f in group if f.location.line})
-    where = str(first.location) if with_path else (f"{first.location.line}: " if first.location.line else "")
+    at = first.location
+    line = f"{at.line}:{at.column}: " if at.line and at.column else f"{at.line}: " if at.line else ""
+    where = str(at) if with_path else line
     out = f"{where}{': ' if with_path else ''}{first.severity.value} {first.code}: {first.message}"
     if len(lines) > 1:
         out += f" (lines {', '.join(map(str, lines))})"

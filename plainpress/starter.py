@@ -133,7 +133,7 @@ disclaimer: >-
   {say("init.disclaimer")}
 # Trust marks, printed on every handout, at the end of each chapter and in the colophon (an
 # article's front matter can give its own). Until they are given, check warns (T001-T005):
-# authors: [Your Name]
+# authors: [Ann Example, Ben Example]
 # clinical_reviewer:
 #   name: The clinician who reviewed the text
 #   role: Their role, e.g. general practitioner
