@@ -112,7 +112,7 @@ def test_front_matter_errors_name_the_line_of_the_article(tmp_path):
         cwd=tmp_path,
     )
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert "4: error E003" in run.stdout + run.stderr
+    assert "  4:1: error E003: YAML syntax error" in run.stdout + run.stderr
 
 
 def test_the_build_quotes_the_line_with_a_caret(tmp_path):
