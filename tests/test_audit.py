@@ -135,7 +135,8 @@ def _mutants(data: bytes, count: int, seed: int) -> list[bytes]:
                     if keys:
                         target[rng.choice(keys)] = rng.choice([*pool, rng.choice(objects)])
                 out = io.BytesIO()
-                pdf.save(out)
+                # A swapped /Metadata would make pikepdf's own XMP update refuse to save the copy.
+                pdf.save(out, fix_metadata_version=False)
                 found.append(out.getvalue())
     return found
 

@@ -94,29 +94,10 @@ def _language(language: str) -> str:
     return primary if primary in LANGUAGES else "en"
 
 
-class _Suffixes:
-    """A crude stemmer for an environment installed before snowballstemmer was a dependency
-    (`pip install -e .` brings it): common endings cut off."""
-
-    ENDINGS = ("ingly", "ness", "ing", "ed", "es", "s", "e", "ar", "er", "ir", "a", "o")
-
-    def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - snowballstemmer's name
-        out = []
-        for word in words:
-            for ending in self.ENDINGS:
-                if word.endswith(ending) and len(word) - len(ending) >= 3:
-                    word = word[: -len(ending)]
-                    break
-            out.append(word)
-        return out
-
-
 @cache
 def _stemmer(language: str):  # type: ignore[no-untyped-def]
-    try:
-        import snowballstemmer
-    except ImportError:  # pragma: no cover - an environment from before the dependency
-        return _Suffixes()
+    import snowballstemmer
+
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
