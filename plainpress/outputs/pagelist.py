@@ -128,12 +128,15 @@ def _reading_order(root: etree._Element):  # returns a sort key
     of two tails there, the deeper node's first)."""
     position: dict[int, int] = {}
     depth: dict[int, int] = {id(root): 0}
-    for index, node in enumerate(root.iter()):
+    # lxml makes a new proxy object for an element whenever none is alive, so ids are only stable
+    # while every node is held: the list keeps them for as long as the key function lives.
+    nodes = list(root.iter())
+    for index, node in enumerate(nodes):
         position[id(node)] = index
         for child in node:
             depth[id(child)] = depth[id(node)] + 1
 
-    def key(item: tuple[etree._Element, str]) -> tuple[int, int, int]:
+    def key(item: tuple[etree._Element, str], held: list[etree._Element] = nodes) -> tuple[int, int, int]:
         node, kind = item
         if kind == "text":
             return (position[id(node)], 0, 0)
