@@ -99,8 +99,7 @@ def _render(
         plans += [plan_handouts(book, layouts), plan_cards(book, layouts)]
     aloud = _plan_audio(book, layouts, plans, only, carried) if audio else None
     stem = book_stem(book.config.title)
-    if code is not None:  # the braille handouts and cards need no layout
-        _add_braille(stage, progress, braille_outputs(book, code, stem, renderer.cache, findings=findings))
+    print_starts = None  # where each page of the book PDF begins, once it is laid out
     for done in renderer.run(chain.from_iterable(plans)):
         output, found = done.planned.finish(done.result)
         findings += found
@@ -115,8 +114,12 @@ def _render(
             epub_clock = Clock()
             stage.add(Output("epub", "ebook", f"{stem}.epub", render_epub(book, layouts, done.result.page_starts)))
             progress(f"{stem}.epub ({epub_clock.lap()})")
-        if output.kind == "pdf" and code is not None:  # and the braille book its print page numbers
-            volumes = braille_outputs(book, code, stem, renderer.cache, done.result.page_starts, handouts=False)
+        if output.kind == "pdf":  # and the braille book its print page numbers
+            print_starts = done.result.page_starts
+    if code is not None:  # braille needs no layout: written once the PDFs (which can fail the build) are done
+        _add_braille(stage, progress, braille_outputs(book, code, stem, renderer.cache, findings=findings))
+        if print_starts is not None:
+            volumes = braille_outputs(book, code, stem, renderer.cache, print_starts, handouts=False)
             _add_braille(stage, progress, volumes)
     if aloud is not None:
         epub = next((o for o in stage.outputs if o.kind == "epub"), None)  # none with --only audio
@@ -127,9 +130,10 @@ def _render(
 
 
 def _add_braille(stage: Staging, progress: Callable[[str], None], outputs: Iterable[tuple[Output, bool]]) -> None:
+    clock = Clock()
     for output, cached in outputs:
         stage.add(output)
-        progress(f"{output.path} ({output.pages} braille pages{', from the cache' if cached else ''})")
+        progress(f"{output.path} ({pages(output.pages)}, {'from the cache' if cached else clock.lap()})")
 
 
 def _plan_audio(

@@ -87,7 +87,8 @@ def test_a_build_in_ci_prints_each_output_with_its_time(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert "\x1b" not in run.stdout
     wrote = [line for line in lines if line.startswith("  wrote ")]
-    assert len(wrote) == len(list((tmp_path / "dist").rglob("*.pdf"))) + 1  # every PDF, and the EPUB
+    made = [*(tmp_path / "dist").rglob("*.pdf"), *(tmp_path / "dist").rglob("*.brf")]
+    assert len(wrote) == len(made) + 1  # every PDF and braille file, and the EPUB
     for line in wrote:
         assert re.search(r"\((\d+ pages?, )?~?\d+\.\d s\)$", line), line
     assert re.fullmatch(
