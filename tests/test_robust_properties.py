@@ -222,7 +222,7 @@ def test_random_markdown_converts_safely_or_fails_as_our_error(workspace, body):
         return
     _is_safe_xhtml(result.html)
     for problem in result.guard.problems:
-        assert problem.code in {"I001", "I002", "I003", "I004", "U001"} and problem.message
+        assert problem.code in {"I001", "I002", "I003", "I004", "U001", "W001"} and problem.message
 
 
 @pytest.mark.timeout(240)

@@ -24,7 +24,7 @@ from ..printcss import icon_css
 from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render
 from ..views import bibliography_view, build_time, card_view, chapter_view, chapter_views, glossary_view
 from .cover import cover_alt, cover_png
-from .epub_images import add_images, guard_package, image_href
+from .epub_images import add_images, guard_package, image_href, read_image
 from .epubzip import repack
 from .pagelist import PageBreak, element_ids, insert_markers, locate
 
@@ -289,7 +289,7 @@ def accessibility_facts(book: Book, page_list: bool) -> list[tuple[str, str]]:
         features.append("alternativeText")
     if page_list:
         features += ["pageBreakMarkers", "pageNavigation"]
-    moving = any(_animated(path) for path in book.images.values())
+    moving = any(_animated(read_image(book, relative, path)) for relative, path in sorted(book.images.items()))
     hazards = ["unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"] if moving else ["none"]
     return [
         *(("schema:accessMode", m) for m in modes),
@@ -299,12 +299,12 @@ def accessibility_facts(book: Book, page_list: bool) -> list[tuple[str, str]]:
     ]
 
 
-def _animated(path: Path) -> bool:
-    """An image with more than one frame."""
+def _animated(data: bytes) -> bool:
+    """An image with more than one frame (its bytes as the EPUB copies them in: judged again, inside the book)."""
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
             return bool(getattr(image, "is_animated", False))
     except (OSError, ValueError):
         return False
