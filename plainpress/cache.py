@@ -45,7 +45,10 @@ def _start(record: dict) -> PageStart:
     pair = isinstance(first, list) and len(first) == 2 and all(x is None or isinstance(x, str) for x in first)
     if first is not None and not pair:
         raise TypeError("first_line")
-    return PageStart(list(ids), tuple(first) if first else None)
+    occurrence = record["occurrence"]
+    if not (isinstance(occurrence, int) and not isinstance(occurrence, bool) and occurrence >= 0):
+        raise TypeError("occurrence")
+    return PageStart(list(ids), tuple(first) if first else None, occurrence)
 
 
 @dataclass
@@ -94,7 +97,9 @@ class RenderCache:
             "sha256": hashlib.sha256(result.data).hexdigest(),
             "pages": result.pages,
             "anchors": result.anchors,
-            "starts": [{"ids": s.ids, "first_line": s.first_line} for s in result.page_starts],
+            "starts": [
+                {"ids": s.ids, "first_line": s.first_line, "occurrence": s.occurrence} for s in result.page_starts
+            ],
             "resources": result.resources,
             "overflows": [asdict(o) for o in result.overflows],
             "stacked": result.stacked,
