@@ -141,3 +141,26 @@ def policy_for(
         ),
         heading_offset=lambda article: int(article.slug in in_parts),
     )
+
+
+def cited_keys(book: Book, article: Article) -> list[str]:
+    """The article's references in order of first citation within it."""
+    return list(dict.fromkeys(u.key for u in book.citation_uses if u.article == article.slug))
+
+
+def standalone_policy(book: Book, article: Article, contacts: dict[str, str]) -> OutputPolicy:
+    """How an article reads on its own (a handout, its braille file): links to other chapters become
+    "see the handout" notes, glossary terms and sources point within the document, and citations are
+    numbered by their first use in this article."""
+    say = Messages(book.language)
+    titles = {a.slug: a.title for a in book.articles}
+    numbers = {key: n for n, key in enumerate(cited_keys(book, article), 1)}
+    return policy_for(
+        book,
+        chapter_href=lambda slug, fragment: None,
+        chapter_note=lambda slug: say("handout.see", title=titles[slug]),
+        term_href=lambda entry: f"#{entry.anchor}",
+        ref_href=lambda key: f"#ref-{key}",
+        number=numbers.get,
+        contacts=contacts,
+    )

@@ -12,8 +12,8 @@ import pytest
 from plainpress.analyse import analyse
 from plainpress.commands.build import build
 from plainpress.gather import gather
+from plainpress.markup import cited_keys
 from plainpress.outputs.cards import layout_sheet
-from plainpress.outputs.handouts import cited_keys
 
 from .helpers import FIXTURES
 

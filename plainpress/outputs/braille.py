@@ -28,7 +28,7 @@ from .. import louis
 from ..bibliography import format_entries
 from ..cache import RenderCache
 from ..errors import Finding, Location, Severity
-from ..markup import chapter_anchor, convert, policy_for
+from ..markup import chapter_anchor, cited_keys, convert, policy_for, standalone_policy
 from ..messages import Messages, base_language, csl_locale
 from ..model import Article, Book, Output, Profile, RedFlag, output_path
 from ..pdfrender import PageStart
@@ -205,18 +205,8 @@ def _stamp(book: Book, article: Article, say: Messages) -> str:
 
 def handout_document(book: Book, code: Code, article: Article, profile: Profile | None) -> Document:
     say = Messages(book.language)
-    titles = {a.slug: a.title for a in book.articles}
-    keys = list(dict.fromkeys(u.key for u in book.citation_uses if u.article == article.slug))
-    numbers = {key: n for n, key in enumerate(keys, 1)}
-    policy = policy_for(
-        book,
-        chapter_href=lambda slug, fragment: None,
-        chapter_note=lambda slug: say("handout.see", title=titles[slug]),
-        term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
-        number=numbers.get,
-        contacts=profile.contacts() if profile else book.contacts(),
-    )
+    keys = cited_keys(book, article)
+    policy = standalone_policy(book, article, profile.contacts() if profile else book.contacts())
     body, walker = html_blocks(convert(article, policy).html, say("braille.picture"))
     blocks = [heading(1, article.title)]
     if article.is_draft:

@@ -21,7 +21,7 @@ from ..bibliography import format_entries
 from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..layoutcheck import overflow_findings
-from ..markup import convert, policy_for
+from ..markup import cited_keys, convert, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path
 from ..nobreak import nobreak_chars
@@ -76,27 +76,12 @@ def handout_path(profile: Profile, article: Article, paper: str, size: str) -> s
     return output_path("handouts", profile.slug, f"{article.slug}-{paper}-{size}.pdf", article.is_draft)
 
 
-def cited_keys(book: Book, article: Article) -> list[str]:
-    """The article's references in order of first citation within it."""
-    return list(dict.fromkeys(u.key for u in book.citation_uses if u.article == article.slug))
-
-
 def handout_view(
     book: Book, article: Article, profile: Profile, size: str, entries: dict[str, str], layouts: Path
 ) -> HandoutView:
     say = Messages(book.language)
-    titles = {a.slug: a.title for a in book.articles}
-    keys = cited_keys(book, article)
-    numbers = {key: n for n, key in enumerate(keys, 1)}
-    policy = policy_for(
-        book,
-        chapter_href=lambda slug, fragment: None,
-        chapter_note=lambda slug: say("handout.see", title=titles[slug]),
-        term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
-        number=numbers.get,
-        contacts=profile.contacts(),
-    )
+    numbers = {key: n for n, key in enumerate(cited_keys(book, article), 1)}
+    policy = standalone_policy(book, article, profile.contacts())
     html = convert(article, policy).html
     terms = {use_term for use_term, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
     words = glossary_view(book, lambda slug, anchor: f"#{anchor}", only=terms)
