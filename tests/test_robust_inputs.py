@@ -14,7 +14,7 @@ from PIL import Image
 
 from plainpress.cli import main
 
-from .robust_helpers import article, copy_mini, snapshot
+from .robust_helpers import MINI, article, copy_mini, snapshot
 
 Spoil = Callable[[Path], None]
 
@@ -108,6 +108,8 @@ def _laughs(levels: int = 9) -> str:
 
 
 LAUGHS = _laughs()
+# the line of the mini book's first chapter, read from the fixture rather than spelled out
+CHAPTER_LINE = (MINI / "book.yaml").read_text(encoding="utf-8").splitlines().index("  - first-steps") + 1
 DEEP_LIST = "\n".join("    " * i + "- level" for i in range(30))
 
 # (id, spoil, what the message must contain)
@@ -132,8 +134,16 @@ CASES: list[tuple[str, Spoil, list[str]]] = [
     ("yaml-duplicate-key", _append("book.yaml", "title: Again\n"), ["book.yaml:", "appears twice"]),
     ("limits-wrong-type", _append("book.yaml", "limits: {nesting: lots}\n"), ["limits.nesting: expected a whole"]),
     ("limits-unknown", _append("book.yaml", "limits: {nestin: 3}\n"), ['did you mean "nesting"']),
-    ("unknown-slug", _edit("book.yaml", "  - first-steps", "  - first-step"), ["book.yaml:24: error E006"]),
-    ("slug-escapes", _edit("book.yaml", "  - first-steps", "  - ../../etc/passwd"), ["book.yaml:24: error E006"]),
+    (
+        "unknown-slug",
+        _edit("book.yaml", "  - first-steps", "  - first-step"),
+        [f"book.yaml:{CHAPTER_LINE}: error E006"],
+    ),
+    (
+        "slug-escapes",
+        _edit("book.yaml", "  - first-steps", "  - ../../etc/passwd"),
+        [f"book.yaml:{CHAPTER_LINE}: error E006"],
+    ),
     ("duplicate-slug", _edit("book.yaml", "[second-steps]", "[second-steps, first-steps]"), ["E007", "twice"]),
     (
         "no-chapters",
