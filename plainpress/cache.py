@@ -1,6 +1,6 @@
 """The content-hash cache of laid-out PDFs (``.plainpress-cache/`` beside the output folder).
 
-A PDF is a pure function of its :class:`~plainpress.pdfrender.PdfJob` (the HTML and
+A PDF is a pure function of its :class:`~plainpress.pdf.layout.PdfJob` (the HTML and
 stylesheets the outputs wrote, which already carry every article, glossary entry,
 reference, profile and layout they use), of the files WeasyPrint loads while laying
 it out (fonts, images, logos), and of the code that renders it. The key hashes the
@@ -26,8 +26,8 @@ from pathlib import Path
 from weasyprint.text.ffi import pango
 
 from .errors import SourceError
-from .layoutcheck import Overflow
-from .pdfrender import PageStart, PdfJob, PdfResult
+from .pdf.layout import PageStart, PdfJob, PdfResult
+from .pdf.overflow import Overflow
 from .safety import read_regular
 from .stamp import FileHashes, clear, code_fingerprint, write_whole
 from .synth import AudioJob, AudioResult, Clip

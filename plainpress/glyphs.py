@@ -24,7 +24,7 @@ from fontTools.ttLib import TTFont
 from .errors import Finding, Location, Severity, SourceError
 from .fonts import FontFace, print_faces
 from .model import Book
-from .yamlsrc import Mapping, Sequence, load_yaml, read_text
+from .sources.yamlsrc import Mapping, Sequence, load_yaml, read_text
 
 CODE = "F001"
 MAX_PER_FILE = 20  # past that, one finding says how many more characters are missing

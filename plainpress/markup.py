@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
-from .glossary import GlossaryIndex
 from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
 from .mdext.glossary import Acronym, GlossaryExtension, TermUse
 from .mdext.guard import GuardExtension, GuardPolicy, GuardReport
+from .mdext.outline import StructureExtension, StructureReport
 from .mdext.prose_xrefs import ProseRef, ProseXrefExtension
 from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
-from .mdext.structure import StructureExtension, StructureReport
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
 from .messages import Messages
 from .model import Article, Book, GlossaryEntry
+from .sources.glossary import GlossaryIndex
 
 
 @dataclass

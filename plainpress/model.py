@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .errors import Finding, Location
 from .messages import Messages
-from .schema import doc
+from .sources.schema import doc
 from .trust import TRUST_DOCS, ClinicalReviewer, TrustMarks, check_feedback
 
 Tier = Literal["emergency", "urgent", "routine"]

@@ -10,12 +10,9 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
 
-from .analyse import analyse
 from .cache import RenderCache
-from .check import enforce, stopping
 from .errors import Finding, Problems, SourceError
 from .fonts import font_roots
-from .gather import gather
 from .model import Book, BuildResult, Output, RenderOptions
 from .outputs.audio import plan_audio
 from .outputs.book_pdf import book_stem, plan_book_pdf
@@ -24,12 +21,15 @@ from .outputs.cards import plan_cards
 from .outputs.epub import render_epub
 from .outputs.handouts import plan_handouts
 from .outputs.read_aloud import ReadAloud, read_aloud_name
-from .pdfrender import Planned
+from .pdf.layout import Planned
 from .progress import Clock, pages
-from .publish import Staging, lock, staging
-from .render import Renderer
 from .resources import check_layouts
 from .safety import read_regular
+from .stages.analyse import analyse
+from .stages.enforce import enforce, stopping
+from .stages.gather import gather
+from .stages.publish import Staging, lock, staging
+from .stages.render import Renderer
 from .templates import Layouts, layout_roots
 
 BOOK_KINDS = ("epub", "pdf", "read-aloud", "braille-book")

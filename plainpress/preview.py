@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyse import analyse
 from .braille_preview import braille_index
-from .check import enforce
 from .errors import Finding, PlainpressError, Problems, Severity
-from .gather import gather
 from .model import Book, Profile
 from .outputs import epub
 from .outputs.book_pdf import render_book_pdf
 from .outputs.cards import render_card
 from .outputs.handouts import MAX_STANDARD_PAGES, all_entries, handout_job, handout_path, render_index
-from .pdfrender import render_job
+from .pdf.layout import render_job
+from .stages.analyse import analyse
+from .stages.enforce import enforce
+from .stages.gather import gather
 from .templates import DEFAULT_LAYOUTS
 
 MEDIA = {

@@ -1,7 +1,7 @@
 """Speech synthesis: espeak-ng, one sentence at a time, encoded to MP3 with LAME (``lameenc``).
 
 An :class:`AudioJob` (the sentences to say, the voice, the rate) is a pure input, like a
-:class:`~plainpress.pdfrender.PdfJob`: :meth:`AudioJob.run` turns it into an :class:`AudioResult`
+:class:`~plainpress.pdf.layout.PdfJob`: :meth:`AudioJob.run` turns it into an :class:`AudioResult`
 in this process or in a worker. Each sentence is synthesised on its own, so its clip begins and
 ends where its own speech does: the timings come from the speech, never from spreading a
 chapter's length over its sentences. The MP3 has fixed settings (constant bit rate, mono, no

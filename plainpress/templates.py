@@ -128,7 +128,7 @@ def _configured_layouts(book_dir: Path) -> Path | None:
     """The folder of ``layouts:`` in book.yaml, or None; a book.yaml that cannot be read is left for the
     build to report."""
     from .errors import Location, SourceError
-    from .yamlsrc import load_yaml, read_text
+    from .sources.yamlsrc import load_yaml, read_text
 
     path = book_dir / "book.yaml"
     try:

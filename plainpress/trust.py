@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .schema import doc
+from .sources.schema import doc
 
 
 def check_feedback(value: str) -> str | None:

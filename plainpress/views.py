@@ -11,9 +11,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .glossary import sorted_entries
 from .messages import Messages
 from .model import TIERS, Article, Book, RedFlag
+from .sources.glossary import sorted_entries
 from .trust import TrustMarks
 
 

@@ -11,12 +11,12 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
 from plainpress.errors import RenderError
-from plainpress.gather import gather
-from plainpress.glossary import sorted_entries
 from plainpress.model import GlossaryEntry
+from plainpress.sources.glossary import sorted_entries
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .helpers import FIXTURES
 

@@ -23,12 +23,12 @@ import pytest
 from lxml import etree
 from mutagen.id3 import ID3
 
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
-from plainpress.gather import gather
 from plainpress.readability import WORD, split_sentences
 from plainpress.sentences import BLOCKS, TEXT_BLOCKS, Sentence, local, spoken_text, tidy
 from plainpress.speech import lexicon_for, voice_for
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 from plainpress.synth import RATE
 
 from .ace import run_ace

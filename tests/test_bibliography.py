@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from plainpress.bibliography import Reference, format_entries, load_references, style_exists
 from plainpress.errors import Location, RenderError, Severity
+from plainpress.sources.bibliography import Reference, format_entries, load_references, style_exists
 
 from .helpers import SAMPLE_BOOK
 

@@ -18,17 +18,17 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from plainpress import louis
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
 from plainpress.errors import Problems
-from plainpress.gather import gather
-from plainpress.glossary import sorted_entries
 from plainpress.markup import convert, policy_for
 from plainpress.messages import Messages
 from plainpress.model import Book, Profile
 from plainpress.outputs import braille
 from plainpress.outputs.braille import braille_code, braille_outputs
 from plainpress.outputs.brf import Code, translate, words_of
+from plainpress.sources.glossary import sorted_entries
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .conftest import Built
 from .helpers import FIXTURES, SAMPLE_BOOK

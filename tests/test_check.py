@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from plainpress.analyse import analyse
-from plainpress.check import enforce, review
 from plainpress.cli import main
 from plainpress.errors import Problems
-from plainpress.gather import gather
 from plainpress.markup import OutputPolicy, convert
 from plainpress.mdext.xrefs import XrefPolicy
 from plainpress.model import Article, ArticleMeta
 from plainpress.readability import grade_of_fernandez_huerta, measure, split_sentences, syllables
+from plainpress.stages.analyse import analyse
+from plainpress.stages.enforce import enforce, review
+from plainpress.stages.gather import gather
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT, SAMPLE_BOOK
 

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from plainpress.gather import gather
+from plainpress.stages.gather import gather
 
 from .helpers import by_severity, epubcheck_messages
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plainpress.glossary import GlossaryIndex
 from plainpress.markup import OutputPolicy, convert
 from plainpress.mdext.citations import CitePolicy, expand_numbers, parse_keyed
 from plainpress.mdext.redflags import FlagPolicy
 from plainpress.model import Article, ArticleMeta, GlossaryEntry
+from plainpress.sources.glossary import GlossaryIndex
 
 CONTACTS = {"emergency_number": "999", "advice_line": "0300 123", "advice_line_name": "the nurse line"}
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
-from plainpress.gather import gather
 from plainpress.markup import cited_keys
 from plainpress.outputs.cards import layout_sheet
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .helpers import FIXTURES
 

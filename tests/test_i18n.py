@@ -16,7 +16,6 @@ import pytest
 from lxml import etree
 
 from plainpress.commands.build import build
-from plainpress.glossary import GlossaryIndex
 from plainpress.markup import OutputPolicy, convert
 from plainpress.mdext.redflags import FlagPolicy
 from plainpress.messages import (
@@ -28,6 +27,7 @@ from plainpress.messages import (
     load_messages,
 )
 from plainpress.model import TIERS, Article, ArticleMeta, GlossaryEntry
+from plainpress.sources.glossary import GlossaryIndex
 
 from .ace import run_ace
 from .conftest import Built

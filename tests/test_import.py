@@ -21,8 +21,8 @@ from plainpress.cli import main
 from plainpress.commands.build import build
 from plainpress.commands.importing import add_chapter
 from plainpress.errors import Problems
-from plainpress.gather import load_config
 from plainpress.importer import parse, parse_date, to_markdown
+from plainpress.stages.gather import load_config
 
 from .helpers import FIXTURES
 

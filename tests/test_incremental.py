@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
-from plainpress.gather import gather
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 from plainpress.templates import DEFAULT_LAYOUTS
 
 from .helpers import FIXTURES, ROOT, SAMPLE_BOOK

@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from plainpress import __version__
-from plainpress.check import review
 from plainpress.checks.placeholders import STARTER_KEYS, starter_in
 from plainpress.cli import main
 from plainpress.commands.build import build
 from plainpress.commands.init import init_book
 from plainpress.errors import Severity
-from plainpress.gather import gather
 from plainpress.messages import Messages
+from plainpress.stages.enforce import review
+from plainpress.stages.gather import gather
 
 from .helpers import ROOT
 

@@ -9,11 +9,11 @@ import shutil
 import pytest
 import yaml
 
-from plainpress.analyse import analyse
-from plainpress.check import enforce
 from plainpress.cli import main
 from plainpress.commands.new import NewArticleError, add_to_chapters, new_article, slugify
-from plainpress.gather import gather, split_front_matter
+from plainpress.stages.analyse import analyse
+from plainpress.stages.enforce import enforce
+from plainpress.stages.gather import gather, split_front_matter
 
 from .helpers import FIXTURES
 

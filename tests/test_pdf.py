@@ -7,7 +7,7 @@ import re
 import pdfplumber
 import pikepdf
 
-from plainpress.gather import gather
+from plainpress.stages.gather import gather
 
 
 def _outline_titles(pdf: pikepdf.Pdf) -> list[str]:

@@ -11,10 +11,10 @@ import lxml.html
 import pikepdf
 import pytest
 
-from plainpress.analyse import analyse
-from plainpress.gather import gather
 from plainpress.outputs.book_pdf import book_html
-from plainpress.transcript import render, transcript
+from plainpress.pdf.transcript import render, transcript
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .conftest import Built
 

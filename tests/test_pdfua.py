@@ -14,10 +14,10 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from plainpress.artifacts import mark_page_furniture
 from plainpress.commands.build import build
 from plainpress.fonts import faces
-from plainpress.pdfrender import _finish
+from plainpress.pdf.artifacts import mark_page_furniture
+from plainpress.pdf.layout import _finish
 from plainpress.pdfua import Failure, check_file, check_pdf, walk_structure
 
 from .helpers import FIXTURES, SAMPLE_BOOK, assert_pdfua

@@ -19,7 +19,7 @@ import pytest
 from plainpress.commands.build import build
 from plainpress.errors import Problems
 from plainpress.markup import convert
-from plainpress.pdfrender import PdfJob, render_job
+from plainpress.pdf.layout import PdfJob, render_job
 
 from .helpers import ROOT
 from .robust_helpers import article, copy_mini

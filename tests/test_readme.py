@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from plainpress.model import ArticleMeta, BookConfig
-from plainpress.schema import keys_reference
+from plainpress.sources.schema import keys_reference
 
 from .helpers import ROOT
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from plainpress.analyse import analyse
-from plainpress.check import enforce
 from plainpress.errors import Problems
-from plainpress.gather import gather
 from plainpress.markup import convert, policy_for
+from plainpress.stages.analyse import analyse
+from plainpress.stages.enforce import enforce
+from plainpress.stages.gather import gather
 
 from .robust_helpers import article, copy_mini
 

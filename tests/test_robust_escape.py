@@ -20,18 +20,18 @@ from ebooklib import epub
 from lxml import etree
 from PIL import Image
 
-import plainpress.profiles
-from plainpress.analyse import analyse
+import plainpress.sources.profiles
 from plainpress.cli import main
 from plainpress.commands.build import build
 from plainpress.errors import Problems, RenderError
 from plainpress.fonts import font_roots
-from plainpress.gather import gather
 from plainpress.outputs.epub import render_epub
 from plainpress.outputs.epub_images import guard_package
 from plainpress.outputs.handouts import all_entries, handout_job
-from plainpress.pdfrender import ResourceRefused, render_job, render_pdf
+from plainpress.pdf.layout import ResourceRefused, render_job, render_pdf
 from plainpress.resources import check_layouts
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 from plainpress.templates import DEFAULT_LAYOUTS
 
 from .helpers import ROOT, by_severity, epubcheck_messages
@@ -218,7 +218,7 @@ def test_the_pdf_fetcher_refuses_what_an_svg_logo_loads_and_the_build_fails(tmp_
     assert main(["build", "--book", str(book), "--out", str(out), "--quiet"]) == 1
     assert "clinic.yaml:1: error I001: logo 'logo.svg'" in capsys.readouterr().err
     # Without it (a logo changed after the check, a path it did not foresee), the fetcher is the guard.
-    monkeypatch.setattr(plainpress.profiles, "svg_problems", lambda *args: [])
+    monkeypatch.setattr(plainpress.sources.profiles, "svg_problems", lambda *args: [])
     # --jobs 1: every read happens in this process, where it is recorded.
     args = ["build", "--book", str(book), "--out", str(out), "--quiet", "--jobs", "1"]
     code = _watch(book, out, secret, lambda: main(args))

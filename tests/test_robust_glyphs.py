@@ -9,13 +9,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from plainpress.analyse import analyse
 from plainpress.commands.build import build
 from plainpress.fonts import FALLBACK_FAMILY, fallback_faces, print_faces
-from plainpress.gather import gather
 from plainpress.glyphs import check_text, coverage
 from plainpress.messages import MESSAGES_DIR, Messages
-from plainpress.printcss import print_stylesheets
+from plainpress.pdf.printcss import print_stylesheets
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 from plainpress.templates import DEFAULT_LAYOUTS
 
 from .robust_helpers import copy_mini

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from plainpress.cli import main
-from plainpress.publish import builds_folder
+from plainpress.stages.publish import builds_folder
 
 from .helpers import ROOT
 from .robust_helpers import copy_mini, snapshot

@@ -11,11 +11,11 @@ import pytest
 
 from plainpress.commands.build import build
 from plainpress.errors import Problems, SourceError
-from plainpress.gather import gather, load_article
 from plainpress.markup import OutputPolicy, convert
 from plainpress.mdext.limits import LimitError, bracket_depths, line_depths
 from plainpress.mdext.redflags import FlagPolicy
 from plainpress.model import Article, ArticleMeta
+from plainpress.stages.gather import gather, load_article
 
 from .robust_helpers import article, copy_mini
 

@@ -16,16 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from plainpress.analyse import analyse
-from plainpress.bibliography import format_entries, load_references
 from plainpress.errors import PlainpressError
-from plainpress.gather import gather, load_article, load_config
-from plainpress.glossary import GlossaryIndex, load_glossary
 from plainpress.markup import OutputPolicy, convert
 from plainpress.mdext.limits import LimitError
 from plainpress.mdext.redflags import FlagPolicy
 from plainpress.model import Article, ArticleMeta
-from plainpress.yamlsrc import sources_inside
+from plainpress.sources.bibliography import format_entries, load_references
+from plainpress.sources.glossary import GlossaryIndex, load_glossary
+from plainpress.sources.yamlsrc import sources_inside
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather, load_article, load_config
 
 from .robust_helpers import MINI, article, assert_ours, copy_mini
 

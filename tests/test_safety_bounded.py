@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plainpress.bibliography import load_references
-from plainpress.bibtex import MAX_VALUE, load_bibtex
 from plainpress.errors import PlainpressError, SourceError
-from plainpress.gather import gather
-from plainpress.yamlsrc import MAX_DEPTH, MAX_VALUES, load_yaml
+from plainpress.sources.bibliography import load_references
+from plainpress.sources.bibtex import MAX_VALUE, load_bibtex
+from plainpress.sources.yamlsrc import MAX_DEPTH, MAX_VALUES, load_yaml
+from plainpress.stages.gather import gather
 
 from .robust_helpers import copy_mini
 
@@ -178,8 +178,8 @@ def test_random_clinic_profiles_load_or_report(tmp_path_factory, fields, as_text
     """The profile reader: any mapping (or any text) in profiles/*.yaml loads or is reported, never raised."""
     import yaml
 
-    from plainpress.gather import load_config
-    from plainpress.profiles import load_profiles
+    from plainpress.sources.profiles import load_profiles
+    from plainpress.stages.gather import load_config
 
     book = copy_mini(tmp_path_factory.mktemp("profiles") / "book")
     (book / "profiles").mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from plainpress.analyse import analyse
-from plainpress.gather import gather
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .robust_helpers import article, copy_mini
 

@@ -21,9 +21,9 @@ import pdfplumber
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from plainpress.analyse import analyse
-from plainpress.gather import gather
 from plainpress.outputs.epub import documents
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 from plainpress.templates import DEFAULT_LAYOUTS
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT

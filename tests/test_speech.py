@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from lxml import etree, html
 
-from plainpress.analyse import analyse
-from plainpress.gather import gather
 from plainpress.sentences import Sentence, mark_document
 from plainpress.speech import digits, lexicon_for
+from plainpress.stages.analyse import analyse
+from plainpress.stages.gather import gather
 
 from .helpers import SAMPLE_BOOK
 

@@ -1,7 +1,7 @@
 """What a screen reader says in the book PDF is what the EPUB says: chapter by chapter, the same
 words in the same order, nothing twice, no leader dots, no page furniture.
 
-The transcript is ``audit --transcript``'s (``plainpress.transcript``): the PDF's structure tree in
+The transcript is ``audit --transcript``'s (``plainpress.pdf.transcript``): the PDF's structure tree in
 reading order. The EPUB chapter's words are its XHTML's text, with each image's alt text where the
 image is (a screen reader reads a figure's Alt in both). The deliberate differences between print
 and screen come from ``tests/design_differences.py`` and from nowhere else: what only one of the two
@@ -18,8 +18,8 @@ import pytest
 from lxml import etree
 
 from plainpress.cli import main
-from plainpress.gather import gather
-from plainpress.transcript import Line, render, sections, transcript
+from plainpress.pdf.transcript import Line, render, sections, transcript
+from plainpress.stages.gather import gather
 
 from . import design_differences as dd
 from .conftest import Built

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from plainpress.errors import SourceError
+from plainpress.sources.yamlsrc import load_yaml
 from plainpress.starter import book_yaml, glossary_yaml, profile_yaml
-from plainpress.yamlsrc import load_yaml
 
 from .helpers import ROOT, SAMPLE_BOOK
 

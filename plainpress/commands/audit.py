@@ -8,7 +8,7 @@ objects break it and on which pages.
 
 ``--transcript`` prints instead what a screen reader says for each file: its structure tree walked
 in reading order, each element's role with its text, links with their ``/Contents`` and figures with
-their ``Alt`` (see :mod:`plainpress.transcript`). A file that cannot be read counts as failing.
+their ``Alt`` (see :mod:`plainpress.pdf.transcript`). A file that cannot be read counts as failing.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _print(report: Report) -> None:
 
 
 def _transcripts(files: list[Path], form: str) -> int:
-    from ..transcript import render, transcript
+    from ..pdf.transcript import render, transcript
 
     failed, out = False, []
     for path in files:

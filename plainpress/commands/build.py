@@ -13,8 +13,8 @@ from pathlib import Path
 from ..errors import group_line, grouped
 from ..model import BuildResult, RenderOptions
 from ..progress import Reporter
-from ..publish import builds_folder
 from ..safety import judge_dump, judge_out
+from ..stages.publish import builds_folder
 from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_stamp, save_stamp
 from ..templates import Layouts, book_layouts
 

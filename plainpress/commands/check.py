@@ -15,14 +15,14 @@ import time
 from itertools import groupby
 from pathlib import Path
 
-from ..analyse import analyse
-from ..check import review, stopping
 from ..checks import today as clock_today
 from ..checks.report import write_report
 from ..errors import Finding, Location, Problems, Severity, SourceError, group_line, grouped, plural
-from ..gather import gather
 from ..model import Book
 from ..safety import judge_report
+from ..stages.analyse import analyse
+from ..stages.enforce import review, stopping
+from ..stages.gather import gather
 from ..templates import DEFAULT_LAYOUTS
 from .build import add_book_options
 

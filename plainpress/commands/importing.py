@@ -20,14 +20,14 @@ from pathlib import Path
 
 import yaml
 
-from ..analyse import analyse
-from ..check import review
 from ..checks import today as clock_today
 from ..errors import Finding, Location, PlainpressError, Problems, Severity, SourceError, group_line, grouped, plural
-from ..gather import BOOK_FILE, gather, load_config
 from ..importer import Imported, looks_like_html, parse, slug_of, to_markdown
 from ..model import PartEntry
 from ..safety import judge_into, kind_of, read_regular, real, write_atomic
+from ..stages.analyse import analyse
+from ..stages.enforce import review
+from ..stages.gather import BOOK_FILE, gather, load_config
 from ..templates import DEFAULT_LAYOUTS
 
 REPORTED = {"C002", "X001", "X002", "R005", "A001", "A002"}  # what import could not map or proposes; the rest: `check`

@@ -21,9 +21,9 @@ import yaml
 
 from ..cli import program
 from ..errors import PlainpressError
-from ..gather import ARTICLES_DIR, BOOK_FILE, load_config
 from ..model import SLUG, PartEntry
 from ..safety import judge_new_file, naming, real, write_atomic
+from ..stages.gather import ARTICLES_DIR, BOOK_FILE, load_config
 from ..starter import article_text, slugify
 from .build import BOOK_HELP, default_book
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from ..glossary import WORD, GlossaryIndex
 from ..model import GlossaryEntry
+from ..sources.glossary import WORD, GlossaryIndex
 from .lines import LineFinder
 
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "samp", "abbr", "script", "style"}

@@ -24,7 +24,7 @@ from ..errors import Finding
 from ..markup import convert, policy_for
 from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path
-from ..pdfrender import Planned
+from ..pdf.layout import Planned
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for
 from ..synth import AudioJob, AudioResult

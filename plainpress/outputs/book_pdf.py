@@ -8,15 +8,15 @@ import re
 from functools import partial
 from pathlib import Path
 
-from ..bibliography import format_entries
 from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
-from ..layoutcheck import overflow_findings
 from ..markup import chapter_anchor, convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output
-from ..pdfrender import PdfJob, PdfResult, Planned, render_job
-from ..printcss import page_of_content, print_stylesheets
+from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.overflow import overflow_findings
+from ..pdf.printcss import page_of_content, print_stylesheets
+from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import (
     CardTier,

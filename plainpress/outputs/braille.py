@@ -25,13 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import louis
-from ..bibliography import format_entries
 from ..cache import RenderCache
 from ..errors import Finding, Location, Severity
 from ..markup import chapter_anchor, cited_keys, convert, policy_for, standalone_policy
 from ..messages import Messages, base_language, csl_locale
 from ..model import Article, Book, Output, Profile, RedFlag, output_path
-from ..pdfrender import PageStart
+from ..pdf.layout import PageStart
+from ..sources.bibliography import format_entries
 from ..stamp import code_fingerprint
 from ..views import card_view, glossary_view
 from .braille_blocks import NEW_PAGE, TEXT, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
-from ..layoutcheck import overflow_findings
 from ..messages import Messages
 from ..model import Book, Output, Profile, RedFlag, output_path
-from ..pdfrender import PdfJob, PdfResult, Planned, render_job
-from ..printcss import print_stylesheets
+from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.overflow import overflow_findings
+from ..pdf.printcss import print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import CardTier, build_time, card_view
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..bibliography import format_entries
 from ..fonts import faces
 from ..markup import OutputPolicy, chapter_anchor, convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import TIERS, Article, Book
-from ..pdfrender import PageStart
-from ..printcss import icon_css
+from ..pdf.layout import PageStart
+from ..pdf.printcss import icon_css
+from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render
 from ..views import bibliography_view, build_time, card_view, chapter_view, chapter_views, glossary_view
 from .cover import cover_alt, cover_png

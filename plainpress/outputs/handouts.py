@@ -17,16 +17,16 @@ from pathlib import Path
 
 import segno
 
-from ..bibliography import format_entries
 from ..errors import Finding, Severity
 from ..fonts import font_roots
-from ..layoutcheck import overflow_findings
 from ..markup import cited_keys, convert, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path
 from ..nobreak import nobreak_chars
-from ..pdfrender import PdfJob, PdfResult, Planned, render_job
-from ..printcss import css_string, page_of_content, print_stylesheets
+from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.overflow import overflow_findings
+from ..pdf.printcss import css_string, page_of_content, print_stylesheets
+from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..trust import TrustMarks
 from ..views import BibItem, GlossaryItem, build_time, glossary_view

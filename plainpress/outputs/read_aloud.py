@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..errors import Finding, RenderError
 from ..model import Book, Output
-from ..pdfrender import Planned
+from ..pdf.layout import Planned
 from ..readability import WORD
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for

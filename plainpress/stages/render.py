@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import RenderCache
-from .errors import PlainpressError
-from .pdfrender import PdfJob, PdfResult, Planned, render_job
-from .safety import DUMP_INDEX, naming, write_atomic
-from .synth import AudioJob, AudioResult
+from ..cache import RenderCache
+from ..errors import PlainpressError
+from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..safety import DUMP_INDEX, naming, write_atomic
+from ..synth import AudioJob, AudioResult
 
 
 class ClusterUnavailable(PlainpressError):

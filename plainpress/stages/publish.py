@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildLocked, Location, SourceError
-from .model import Output
-from .safety import builds_folder, naming
+from ..errors import BuildLocked, Location, SourceError
+from ..model import Output
+from ..safety import builds_folder, naming
 
 OUR_BUILDS = ("build-", "legacy-")  # the names of the folders a build makes in the builds folder
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Finding, Location, Severity, SourceError
-from .messages import Messages
-from .model import SLUG, BookConfig, Profile
-from .resources import decode_problem, svg_problems
-from .safety import kind_of, read_regular
+from ..errors import Finding, Location, Severity, SourceError
+from ..messages import Messages
+from ..model import SLUG, BookConfig, Profile
+from ..resources import decode_problem, svg_problems
+from ..safety import kind_of, read_regular
 from .schema import Reader
 from .yamlsrc import load_yaml, read_text
 

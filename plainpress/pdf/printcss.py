@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .fonts import print_faces
-from .messages import Messages
-from .templates import layout_file, read_layout, render
+from ..fonts import print_faces
+from ..messages import Messages
+from ..templates import layout_file, read_layout, render
 
 PAPER = {"a4": "A4", "letter": "letter"}
 

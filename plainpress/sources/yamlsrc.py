@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, SourceError
-from .resources import OUTSIDE, inside, real
-from .safety import read_regular
+from ..errors import Location, SourceError
+from ..resources import OUTSIDE, inside, real
+from ..safety import read_regular
 from .yamlerrors import syntax_error
 
 # Characters XML (and so an EPUB) cannot hold: C0 controls other than tab and line ends, U+FFFE, U+FFFF.

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Matrix, Name, Pdf
 
-from .pdfua import TEXT_OPERATORS, walk_structure, xobjects
+from ..pdfua import TEXT_OPERATORS, walk_structure, xobjects
 
-ARTIFACT_KEY = "PlainpressArtifact"  # set by plainpress.pdftags on the parent-tree entry of artifact content
+ARTIFACT_KEY = "PlainpressArtifact"  # set by plainpress.pdf.tags on the parent-tree entry of artifact content
 
 
 @dataclass

@@ -20,7 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-from .errors import Finding, Location, Severity
+from ..errors import Finding, Location, Severity
 from .yamlsrc import Mapping, Sequence
 
 T = TypeVar("T")

@@ -3,7 +3,7 @@ only from allowed folders, then a pikepdf pass that makes the file reproducible.
 
 Outputs (book PDF, handouts, cards) describe a render as a :class:`PdfJob`
 (HTML, stylesheets, allowed folders): a pure input that :func:`render_job`
-turns into bytes, in this process or in a worker (see ``plainpress.render``).
+turns into bytes, in this process or in a worker (see ``plainpress.stages.render``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import Finding, RenderError
-from .layoutcheck import Overflow, overflows, stack, wide_tables
-from .model import Output
-from .pdftags import our_tags
-from .safety import read_regular
+from ..errors import Finding, RenderError
+from ..model import Output
+from ..safety import read_regular
+from .overflow import Overflow, overflows, stack, wide_tables
+from .tags import our_tags
 
 
 class ResourceRefused(FatalURLFetchingError):

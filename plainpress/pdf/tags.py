@@ -21,9 +21,9 @@ What the tree holds:
   term, then definition. Lists inside a ``nav`` are ``TOC``/``TOCI``.
 - An ``a`` with ``href`` is one ``Link`` with every annotation of its boxes (a link broken over
   lines or pages has several); each annotation gets ``/Contents`` in the book's words (see
-  :mod:`plainpress.linkwords`) and the Print flag.
+  :mod:`plainpress.pdf.linkwords`) and the Print flag.
 - Content that must not be read is left out of the tree, and the artifact pass
-  (:mod:`plainpress.artifacts`) rewrites it into artifacts: margin boxes (running headers,
+  (:mod:`plainpress.pdf.artifacts`) rewrites it into artifacts: margin boxes (running headers,
   page numbers), ``leader()`` dots, elements with ``aria-hidden="true"`` (decorative icons, the
   extra copies of a card on a sheet), table headers repeated on a continuation page, and
   images with an empty ``alt``.
@@ -79,7 +79,7 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 @dataclass(eq=False)
 class Node:
-    """One structure element while the tree is built; written out by :mod:`plainpress.pdftree`."""
+    """One structure element while the tree is built; written out by :mod:`plainpress.pdf.tree`."""
 
     role: str
     parent: Node | None
@@ -307,7 +307,7 @@ def cell_attributes(element: Any, tag: str) -> pydyf.Dictionary:
 
 def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
     """Build the structure tree of ``document`` into ``pdf`` (WeasyPrint's ``add_tags`` signature)."""
-    from .pdftree import write_tree
+    from .tree import write_tree
 
     root_element = _html_element(document)
     tagger = Tagger(root_language=root_element.get("lang") if root_element is not None else None)

@@ -11,8 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ..errors import Finding, Location
 from .bibliography import Reference, _finding, _make_reference
-from .errors import Finding, Location
 
 
 def _pairs(text: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .messages import Messages
+from ..messages import Messages
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 

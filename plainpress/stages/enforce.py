@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .checks import editorial
-from .errors import Finding, Problems, Severity
-from .model import Book
+from ..checks import editorial
+from ..errors import Finding, Problems, Severity
+from ..model import Book
 
 
 def stopping(findings: list[Finding], strict: bool) -> list[Finding]:
