@@ -1,0 +1,59 @@
+"""The typed model of a book: the schemas of its sources (``config``), what they become (``book``),
+the anchor of each kind of target (``anchors``) and what a build makes (``build``).
+
+The model imports no stage, output or CLI.
+"""
+
+from .book import (
+    Article,
+    Book,
+    CitationUse,
+    GlossaryUse,
+    Heading,
+    Part,
+    RedFlag,
+    output_path,
+)
+from .build import BuildResult, Output, RenderOptions
+from .config import (
+    SLUG,
+    TIERS,
+    ArticleMeta,
+    BookConfig,
+    BrailleConfig,
+    Contacts,
+    GlossaryEntry,
+    Limits,
+    PartEntry,
+    Profile,
+    Speech,
+    Tier,
+    Unmapped,
+)
+
+__all__ = [
+    "SLUG",
+    "TIERS",
+    "Article",
+    "ArticleMeta",
+    "Book",
+    "BookConfig",
+    "BrailleConfig",
+    "BuildResult",
+    "CitationUse",
+    "Contacts",
+    "GlossaryEntry",
+    "GlossaryUse",
+    "Heading",
+    "Limits",
+    "Output",
+    "Part",
+    "PartEntry",
+    "Profile",
+    "RedFlag",
+    "RenderOptions",
+    "Speech",
+    "Tier",
+    "Unmapped",
+    "output_path",
+]
