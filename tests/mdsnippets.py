@@ -34,13 +34,13 @@ def convert(source: str, *extensions: Extension | str) -> str:
 
 def assert_same(output: str, expected: str) -> None:
     if output != expected:
-        diff = "\n".join(difflib.unified_diff(expected.split("\n"), output.split("\n"), "expected", "output", lineterm=""))
+        diff = "\n".join(
+            difflib.unified_diff(expected.split("\n"), output.split("\n"), "expected", "output", lineterm="")
+        )
         raise AssertionError(f"the output differs from the expected one:\n{diff}\n--- whole output ---\n{output}")
 
 
-def assert_renders(
-    source: str, expected: str, make: Callable[[str], E], *, also: Sequence[Extension | str] = ()
-) -> E:
+def assert_renders(source: str, expected: str, make: Callable[[str], E], *, also: Sequence[Extension | str] = ()) -> E:
     """Convert the dedented ``source`` with the extension ``make(source)`` (and the stock extensions
     in ``also``, when the extension works on what they make) and compare the whole output with the
     dedented ``expected``. Returns the extension, for its reports."""

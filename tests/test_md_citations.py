@@ -24,9 +24,7 @@ def uses(ext: CitationExtension) -> list[tuple[str, str, int | None, str | None]
 
 
 def link(key: str, number: int, n: int) -> str:
-    return (
-        f'<a class="cite" href="refs.xhtml#ref-{key}" id="demo--cite-{n}" role="doc-biblioref">{number}</a>'
-    )
+    return f'<a class="cite" href="refs.xhtml#ref-{key}" id="demo--cite-{n}" role="doc-biblioref">{number}</a>'
 
 
 def test_one_key_becomes_a_numbered_link_to_the_bibliography():
@@ -143,7 +141,9 @@ def test_a_citation_before_a_colon_starts_a_link_definition_not_a_citation():
 
 
 def test_reset_forgets_the_last_article():
-    ext = assert_renders("[@nobody]", '<p><span class="citation">[<span class="citation-unresolved">?nobody</span>]</span></p>', cites())
+    ext = assert_renders(
+        "[@nobody]", '<p><span class="citation">[<span class="citation-unresolved">?nobody</span>]</span></p>', cites()
+    )
     ext.reset()
     assert problems(ext) == [] and ext.state.count == 0
 
@@ -154,3 +154,19 @@ def test_parse_keyed_and_expand_numbers():
     assert expand_numbers("1, 3-5") == [1, 3, 4, 5]
     assert expand_numbers("4–2") == [4, 2]  # backwards: the two numbers as written
     assert expand_numbers("1-100") == [1, 100]  # no range of a hundred links
+
+
+def test_a_reference_link_with_a_number_for_label_stays_a_link():
+    # Pasted Markdown often links `[the page][1]` with `[1]: https://…` at the end; a `[1]` of its own
+    # is still a numbered citation (the definition is not a mapping to a reference).
+    ext = assert_renders(
+        """
+        Read [the leaflet][1]. Sources [1].
+
+        [1]: https://example.org/leaflet
+        """,
+        '<p>Read <a href="https://example.org/leaflet">the leaflet</a>. Sources <span class="citation">'
+        f"[{link('ashton', 1, 1)}]</span>.</p>",
+        cites({1: "ashton"}),
+    )
+    assert problems(ext) == []

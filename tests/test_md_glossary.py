@@ -24,8 +24,7 @@ def glossary(source: str) -> GlossaryExtension:
 
 def ref(anchor: str, n: int, text: str) -> str:
     return (
-        f'<a class="glossref" href="glossary.xhtml#term-{anchor}" id="demo--gloss-{n}" '
-        f'role="doc-glossref">{text}</a>'
+        f'<a class="glossref" href="glossary.xhtml#term-{anchor}" id="demo--gloss-{n}" role="doc-glossref">{text}</a>'
     )
 
 

@@ -147,6 +147,26 @@ def test_an_unclosed_block_takes_the_rest_of_the_article_and_is_reported_at_its_
     assert [p.message for p in ext.state.problems] == ["a red-flag block has no closing ':::' line"]
 
 
+def test_an_unclosed_block_ends_where_the_next_block_starts():
+    # Not nested in it: the next block's closing line is its own, and the unclosed one is reported.
+    ext = assert_renders(
+        """
+        ::: red-flag urgent
+        - Never closed.
+
+        ::: red-flag emergency
+        - You cannot breathe.
+        :::
+        """,
+        box(1, "urgent", 2, *URGENT[:2], one_sign(1, "Never closed."), URGENT[2])
+        + "\n"
+        + box(2, "emergency", 2, *EMERGENCY[:2], one_sign(2, "You cannot breathe."), EMERGENCY[2]),
+        flags(),
+    )
+    assert problems(ext) == [("R002", 1)]
+    assert [(tier, line) for tier, _, _, line, _ in items(ext)] == [("urgent", 1), ("emergency", 4)]
+
+
 def test_a_block_with_no_signs_is_reported_and_text_right_after_the_closing_line_follows_it():
     ext = assert_renders(
         """
@@ -158,6 +178,25 @@ def test_a_block_with_no_signs_is_reported_and_text_right_after_the_closing_line
         flags(),
     )
     assert problems(ext) == [("R003", 1)] and items(ext) == []
+
+
+def test_the_card_gets_each_sign_as_read_not_as_written_in_markdown():
+    signs = (
+        '\n<ul>\n<li id="demo--flag-1-1">A <em>weak</em>\n  arm, <code>code</code> &amp; <b>bold</b>.</li>\n'
+        '<li id="demo--flag-1-2">Two.</li>\n</ul>\n'
+    )
+    ext = assert_renders(
+        """
+        ::: red-flag urgent
+        - A *weak*
+          arm, `code` &amp; <b>bold</b>.
+        - Two.
+        :::
+        """,
+        box(1, "urgent", 2, *URGENT[:2], signs, URGENT[2]),
+        flags(),
+    )
+    assert [text for _, text, *_ in items(ext)] == ["A weak arm, code & bold.", "Two."]
 
 
 def test_the_wording_follows_the_book_language():

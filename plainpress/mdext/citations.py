@@ -81,11 +81,13 @@ def expand_numbers(inner: str) -> list[int]:
 
 
 class _CitationProcessor(InlineProcessor):
-    def __init__(self, ext: CitationExtension) -> None:
-        super().__init__(CITATION)
+    def __init__(self, ext: CitationExtension, md: Markdown) -> None:
+        super().__init__(CITATION, md)
         self.ext = ext
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    def handleMatch(  # noqa: N802
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int] | tuple[None, None, None]:
         ext = self.ext
         raw = m.group(0)
         inner = raw[1:-1]
@@ -97,6 +99,8 @@ class _CitationProcessor(InlineProcessor):
                     raw, "C002", "malformed citation; expected [@key] or [@key, p. 12]", line
                 ), *m.span()
         elif inner[0].isdigit():
+            if data[m.start() - 1 : m.start()] == "]" and inner.lower() in self.md.references:
+                return None, None, None  # `[text][1]` with `[1]: address` defined: a reference link's label
             numbers = expand_numbers(inner)
             unmapped = [n for n in numbers if n not in ext.mapping]
             if unmapped:  # one problem per number, so that the same number is reported once with its lines
@@ -166,7 +170,7 @@ class CitationExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
         # After code spans and escapes (190, 180), before reference links (170).
-        md.inlinePatterns.register(_CitationProcessor(self), "pp_citation", 175)
+        md.inlinePatterns.register(_CitationProcessor(self, md), "pp_citation", 175)
 
     def reset(self) -> None:
         self.state = _State()

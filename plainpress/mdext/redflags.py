@@ -12,18 +12,22 @@ with its tier, text, id and line for the red-flag card.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from ..messages import Messages
 from ..model import TIERS
 
 _START = re.compile(r"^:::[ \t]*red-flag\b[ \t]*(?P<tier>[^\s]*)(?:[ \t]+(?P<proposed>proposed))?[ \t]*$")
 _END = re.compile(r"^:::[ \t]*$", re.M)
+_START_LINE = re.compile(_START.pattern, re.M)  # a block starting on any line of a chunk
 
 
 @dataclass
@@ -55,6 +59,7 @@ class _State:
     items: list[FlagItem] = field(default_factory=list)
     problems: list[FlagProblem] = field(default_factory=list)
     blocks: int = 0
+    elements: list[etree.Element] = field(default_factory=list)  # of each item, for its text once inline
 
 
 class _RedFlagBlock(BlockProcessor):
@@ -77,6 +82,12 @@ class _RedFlagBlock(BlockProcessor):
         closed = False
         while True:
             end = _END.search(pending)
+            again = _START_LINE.search(pending)
+            if again and (not end or again.start() < end.start()):
+                # Another block starts before this one closed: this one is unclosed, the other its sibling.
+                inner.append(pending[: again.start()].rstrip("\n"))
+                blocks.insert(0, pending[again.start() :])
+                break
             if end:
                 inner.append(pending[: end.start()].rstrip("\n"))
                 after = pending[end.end() :].lstrip("\n")
@@ -136,11 +147,31 @@ class _RedFlagBlock(BlockProcessor):
             ext.state.problems.append(FlagProblem("R003", "a red-flag block lists no signs", line))
         for index, element in enumerate(items, 1):
             element.set("id", f"{box_id}-{index}")
-            text = re.sub(r"\s+", " ", "".join(element.itertext())).strip()
-            ext.state.items.append(FlagItem(tier, text, f"{box_id}-{index}", line, proposed))
+            ext.state.items.append(FlagItem(tier, "", f"{box_id}-{index}", line, proposed))
+            ext.state.elements.append(element)
         action = etree.SubElement(box, "p", {"class": "red-flag-action"})
         strong = etree.SubElement(action, "strong")
         strong.text = say(f"tier.{tier}.action", **policy.contacts)
+
+
+class _FlagTexts(Treeprocessor):
+    """After inline parsing: each sign's text as a reader sees it (no ``*`` of emphasis, no
+    backticks), for the red-flag card."""
+
+    def __init__(self, md: Markdown, ext: RedFlagExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def raw(match: re.Match[str]) -> str:  # inline HTML and entities: their text
+            piece = stash[int(match.group(1))] if int(match.group(1)) < len(stash) else ""
+            return html.unescape(re.sub(r"<[^>]*>", "", piece if isinstance(piece, str) else ""))
+
+        for item, element in zip(self.ext.state.items, self.ext.state.elements, strict=True):
+            text = HTML_PLACEHOLDER_RE.sub(raw, "".join(element.itertext()))
+            item.text = re.sub(r"\s+", " ", text).strip()
 
 
 def _last_heading_level(parent: etree.Element) -> int:
@@ -167,6 +198,8 @@ class RedFlagExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
         md.parser.blockprocessors.register(_RedFlagBlock(md.parser, self), "pp_red_flag", 105)
+        # After inline parsing (20), before the glossary and the links to chapters change the tree (8 to 6).
+        md.treeprocessors.register(_FlagTexts(md, self), "pp_red_flag_texts", 18)
 
     def reset(self) -> None:
         self.state = _State()
