@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 
 from plainpress.errors import Location, RenderError, Severity
-from plainpress.sources.bibliography import Reference, format_entries, load_references, style_exists
+from plainpress.model import Reference
+from plainpress.sources.bibliography import format_entries, load_references, style_exists
 
 from .helpers import SAMPLE_BOOK
 

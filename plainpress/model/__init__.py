@@ -12,6 +12,7 @@ from .book import (
     Heading,
     Part,
     RedFlag,
+    Reference,
     output_path,
 )
 from .build import BuildResult, Output, RenderOptions
@@ -51,6 +52,7 @@ __all__ = [
     "PartEntry",
     "Profile",
     "RedFlag",
+    "Reference",
     "RenderOptions",
     "Speech",
     "Tier",

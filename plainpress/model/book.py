@@ -85,6 +85,17 @@ class RedFlag:
 
 
 @dataclass
+class Reference:
+    key: str
+    location: Location  # CSL-JSON: the line of the entry's "id" (else its start); BibTeX: of "@type{key,"
+    title: str | None
+    year: int | None
+    doi: str | None
+    url: str | None
+    csl: dict[str, Any]  # the entry as CSL-JSON data
+
+
+@dataclass
 class Part:
     title: str | None
     articles: list[Article]
@@ -99,7 +110,7 @@ class Book:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     glossary_path: Path | None = None
     profiles: list[Profile] = field(default_factory=list)
-    references: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
     # Filled by the analyse stage, in reading order:
     citation_numbers: dict[str, int] = field(default_factory=dict)  # key -> number, by first citation
     citation_uses: list[CitationUse] = field(default_factory=list)

