@@ -26,7 +26,8 @@ from pathlib import Path
 from weasyprint.text.ffi import pango
 
 from .errors import SourceError
-from .pdf.layout import PageStart, PdfJob, PdfResult
+from .model import PageStart
+from .pdf.layout import PdfJob, PdfResult
 from .pdf.overflow import Overflow
 from .safety import read_regular
 from .stamp import FileHashes, clear, code_fingerprint, write_whole

@@ -22,7 +22,7 @@ from .mdext.prose_xrefs import ProseRef, ProseXrefExtension
 from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
 from .messages import Messages
-from .model import Article, Book, GlossaryEntry
+from .model import Article, Book, GlossaryEntry, heading_prefix, reference_anchor
 from .sources.glossary import GlossaryIndex
 
 
@@ -56,18 +56,9 @@ class Converted:
     guard: GuardReport = field(default_factory=GuardReport)
 
 
-def anchor_prefix(article: Article) -> str:
-    return f"{article.slug}--"
-
-
-def chapter_anchor(slug: str, fragment: str | None = None) -> str:
-    """The id of a chapter, or of a heading in it, wherever the chapter is rendered."""
-    return f"{slug}--{fragment}" if fragment else slug
-
-
 def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
     policy = policy or OutputPolicy()
-    prefix = anchor_prefix(article)
+    prefix = heading_prefix(article.slug)
     structure = StructureExtension(prefix=prefix, offset=policy.heading_offset(article))
     xrefs = XrefExtension(policy=policy.xrefs, article=article)
     prose_refs = ProseXrefExtension(policy.titles, article.slug, article.body, policy.language)
@@ -160,7 +151,7 @@ def standalone_policy(book: Book, article: Article, contacts: dict[str, str]) ->
         chapter_href=lambda slug, fragment: None,
         chapter_note=lambda slug: say("handout.see", title=titles[slug]),
         term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
+        ref_href=lambda key: "#" + reference_anchor(key),
         number=numbers.get,
         contacts=contacts,
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .messages import Messages
-from .model import TIERS, Article, Book, RedFlag
+from .model import TIERS, Article, Book, RedFlag, chapter_anchor, part_anchor, reference_anchor, title_anchor
 from .sources.glossary import sorted_entries
 from .trust import TrustMarks
 
@@ -30,17 +30,13 @@ class ChapterView:
     trust: TrustMarks | None = None  # printed at the end of the chapter
     level: int = 1  # of the chapter's title: 2 inside a titled part, whose title is the h1
     part_anchor: str | None = None
-
-
-def part_anchor(article: Article) -> str:
-    """The id of the heading of the part that ``article`` opens."""
-    return f"{article.slug}--part"
+    title_anchor: str = ""  # the id of the chapter's title heading
 
 
 def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
     first_of_part = next((p for p in book.parts if p.title and p.articles and p.articles[0] is article), None)
     return ChapterView(
-        anchor=article.slug,
+        anchor=chapter_anchor(article.slug),
         title=article.title,
         summary=article.meta.summary,
         html=html,
@@ -50,7 +46,8 @@ def chapter_view(book: Book, article: Article, html: str) -> ChapterView:
         draft=article.is_draft,
         trust=book.trust_marks(article),
         level=2 if any(p.title and article in p.articles for p in book.parts) else 1,
-        part_anchor=part_anchor(article) if first_of_part else None,
+        part_anchor=part_anchor(article.slug) if first_of_part else None,
+        title_anchor=title_anchor(article.slug),
     )
 
 
@@ -152,7 +149,7 @@ def bibliography_view(
             )
             for i, u in enumerate(uses, 1)
         ]
-        items.append(BibItem(number, key, f"ref-{key}", entries_html[key], backlinks))
+        items.append(BibItem(number, key, reference_anchor(key), entries_html[key], backlinks))
     return items
 
 

@@ -12,10 +12,10 @@ import pytest
 from lxml import etree
 
 from plainpress.commands.build import build
-from plainpress.markup import OutputPolicy, chapter_anchor, convert, policy_for
+from plainpress.markup import OutputPolicy, convert, policy_for
 from plainpress.mdext.redflags import FlagPolicy
 from plainpress.mdext.sanitize import sanitize, to_xhtml
-from plainpress.model import Article, ArticleMeta
+from plainpress.model import Article, ArticleMeta, chapter_anchor
 from plainpress.stages.gather import gather
 
 from .helpers import SAMPLE_BOOK, by_severity, epubcheck_messages

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
+from ..model import reference_anchor
 from .lines import LineFinder
 
 _KEY = r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*"
@@ -46,7 +47,7 @@ class CitePolicy:
     """How an output numbers and links citations."""
 
     number: Callable[[str], int | None] = lambda key: None
-    href: Callable[[str], str] = lambda key: f"#ref-{key}"
+    href: Callable[[str], str] = lambda key: "#" + reference_anchor(key)
 
 
 @dataclass

@@ -4,6 +4,15 @@ the anchor of each kind of target (``anchors``) and what a build makes (``build`
 The model imports no stage, output or CLI.
 """
 
+from .anchors import (
+    chapter_anchor,
+    chapter_of,
+    heading_prefix,
+    part_anchor,
+    reference_anchor,
+    term_anchor,
+    title_anchor,
+)
 from .book import (
     Article,
     Book,
@@ -15,7 +24,7 @@ from .book import (
     Reference,
     output_path,
 )
-from .build import BuildResult, Output, RenderOptions
+from .build import BuildResult, Output, PageStart, RenderOptions, line_pattern
 from .config import (
     SLUG,
     TIERS,
@@ -48,6 +57,7 @@ __all__ = [
     "Heading",
     "Limits",
     "Output",
+    "PageStart",
     "Part",
     "PartEntry",
     "Profile",
@@ -57,5 +67,13 @@ __all__ = [
     "Speech",
     "Tier",
     "Unmapped",
+    "chapter_anchor",
+    "chapter_of",
+    "heading_prefix",
+    "line_pattern",
     "output_path",
+    "part_anchor",
+    "reference_anchor",
+    "term_anchor",
+    "title_anchor",
 ]

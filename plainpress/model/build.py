@@ -1,7 +1,9 @@
-"""A build: the files it makes, how it renders them, and what it made."""
+"""A build: the files it makes, how it renders them, what it made, and where each page of a laid-out
+PDF begins (the EPUB's page list and the braille book's print page numbers are read from it)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,3 +38,23 @@ class BuildResult:
     findings: list[Finding]
     laid_out: list[str] = field(default_factory=list)  # PDFs laid out by this build, not taken from the cache
     unchanged: bool = False  # nothing changed since the last build: the output folder was left as it was
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """How a page of the layout begins: the ids of the elements whose first box is
+    on it (document order), and its first line of text with the id of the nearest
+    element around it (for a page that begins in the middle of a paragraph).
+    ``occurrence`` counts how often that line's first words were already met inside
+    that element: a page that begins inside an element without an id (a glossary
+    definition) is found by its words, and the same words may stand earlier in it."""
+
+    ids: list[str]
+    first_line: tuple[str, str] | None
+    occurrence: int = 0
+
+
+def line_pattern(line: str) -> re.Pattern[str]:
+    """The first words of a line, as the EPUB's text holds them (any spacing between them)."""
+    words = re.findall(r"\S+", line)[:4]
+    return re.compile(r"\s+".join(re.escape(w) for w in words))

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from ..sources.schema import doc
 from ..trust import TRUST_DOCS, ClinicalReviewer, check_feedback
+from .anchors import term_anchor
 
 Tier = Literal["emergency", "urgent", "routine"]
 Unmapped = Literal[None]  # an empty value in a mapping that the schema accepts (a citation number not mapped yet)
@@ -273,7 +274,7 @@ class GlossaryEntry:
 
     @property
     def anchor(self) -> str:
-        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+        return term_anchor(self.term)
 
 
 # ----------------------------------------------------------------------------

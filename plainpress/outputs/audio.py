@@ -23,7 +23,7 @@ from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 from ..errors import Finding
 from ..markup import convert, policy_for
 from ..messages import Messages
-from ..model import Article, Book, Output, Profile, RedFlag, output_path
+from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
 from ..pdf.layout import Planned
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for
@@ -49,7 +49,7 @@ def _article_html(book: Book, article: Article, profile: Profile, say: Messages)
         chapter_href=lambda slug, fragment: None,
         chapter_note=lambda slug: say("handout.see", title=titles[slug]),
         term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
+        ref_href=lambda key: "#" + reference_anchor(key),
         contacts=profile.contacts(),
     )
     notices = []

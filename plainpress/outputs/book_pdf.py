@@ -10,9 +10,9 @@ from pathlib import Path
 
 from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
-from ..markup import chapter_anchor, convert, policy_for
+from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
-from ..model import Book, Output
+from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
 from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import page_of_content, print_stylesheets
@@ -25,7 +25,6 @@ from ..views import (
     card_view,
     chapter_view,
     glossary_view,
-    part_anchor,
 )
 
 
@@ -35,13 +34,13 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
         book,
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
+        ref_href=lambda key: "#" + reference_anchor(key),
         parts=True,
     )
     chapters = [chapter_view(book, a, convert(a, policy).html) for a in book.articles]
     by_slug = {c.anchor: c for c in chapters}
     toc = [
-        {"part": p.title, "anchor": part_anchor(p.articles[0]), "chapters": [by_slug[a.slug] for a in p.articles]}
+        {"part": p.title, "anchor": part_anchor(p.articles[0].slug), "chapters": [by_slug[a.slug] for a in p.articles]}
         for p in book.parts
         if p.articles
     ]

@@ -27,10 +27,19 @@ from pathlib import Path
 from .. import louis
 from ..cache import RenderCache
 from ..errors import Finding, Location, Severity
-from ..markup import chapter_anchor, cited_keys, convert, policy_for, standalone_policy
+from ..markup import cited_keys, convert, policy_for, standalone_policy
 from ..messages import Messages, base_language, csl_locale
-from ..model import Article, Book, Output, Profile, RedFlag, output_path
-from ..pdf.layout import PageStart
+from ..model import (
+    Article,
+    Book,
+    Output,
+    PageStart,
+    Profile,
+    RedFlag,
+    chapter_anchor,
+    output_path,
+    reference_anchor,
+)
 from ..sources.bibliography import format_entries
 from ..stamp import code_fingerprint
 from ..views import card_view, glossary_view
@@ -283,7 +292,7 @@ def book_document(book: Book, code: Code, profile: Profile | None, stem: str) ->
         book,
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
+        ref_href=lambda key: "#" + reference_anchor(key),
         contacts=profile.contacts() if profile else book.contacts(),
     )
     units, pictures, tables, titles = [], 0, 0, []
@@ -317,7 +326,7 @@ def book_document(book: Book, code: Code, profile: Profile | None, stem: str) ->
         entries = _entries(book, book.cited_keys)
         sources = [heading(1, say("bibliography"), "bibliography-title")]
         sources += [
-            item(t, f"ref-{k}", marker=f"{n}.")
+            item(t, reference_anchor(k), marker=f"{n}.")
             for n, (k, t) in enumerate(zip(book.cited_keys, entries, strict=True), 1)
         ]
         units.append(sources)

@@ -15,10 +15,9 @@ from pathlib import Path
 from ebooklib import epub
 
 from ..fonts import faces
-from ..markup import OutputPolicy, chapter_anchor, convert, policy_for
+from ..markup import OutputPolicy, convert, policy_for
 from ..messages import Messages, csl_locale
-from ..model import TIERS, Article, Book
-from ..pdf.layout import PageStart
+from ..model import TIERS, Article, Book, PageStart, chapter_anchor, reference_anchor
 from ..pdf.printcss import icon_css
 from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render
@@ -64,7 +63,7 @@ def _policy(book: Book) -> OutputPolicy:
         book,
         chapter_href=lambda slug, fragment: f"{files[slug]}#{chapter_anchor(slug, fragment)}",
         term_href=lambda entry: f"glossary.xhtml#{entry.anchor}",
-        ref_href=lambda key: f"bibliography.xhtml#ref-{key}",
+        ref_href=lambda key: "bibliography.xhtml#" + reference_anchor(key),
         parts=True,
     )
     policy.guard.image_href = image_href  # images are items of the package (epub_images)

@@ -21,7 +21,7 @@ from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import cited_keys, convert, standalone_policy
 from ..messages import Messages, csl_locale
-from ..model import Article, Book, Output, Profile, output_path
+from ..model import Article, Book, Output, Profile, output_path, reference_anchor
 from ..nobreak import nobreak_chars
 from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
 from ..pdf.overflow import overflow_findings
@@ -85,7 +85,7 @@ def handout_view(
     html = convert(article, policy).html
     terms = {use_term for use_term, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
     words = glossary_view(book, lambda slug, anchor: f"#{anchor}", only=terms)
-    sources = [BibItem(n, key, f"ref-{key}", entries[key], []) for key, n in numbers.items()]
+    sources = [BibItem(n, key, reference_anchor(key), entries[key], []) for key, n in numbers.items()]
     qr = segno.make(article.meta.url, error="m").svg_data_uri(scale=4) if article.meta.url else ""
     return HandoutView(
         title=article.title,

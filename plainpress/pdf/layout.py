@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import Finding, RenderError
-from ..model import Output
+from ..model import Output, PageStart, line_pattern
 from ..safety import read_regular
 from .overflow import Overflow, overflows, stack, wide_tables
 from .tags import our_tags
@@ -110,26 +109,6 @@ class Planned:
     path: str
     job: PdfJob
     finish: Callable[[PdfResult], tuple[Output, list[Finding]]]
-
-
-@dataclass(frozen=True)
-class PageStart:
-    """How a page of the layout begins: the ids of the elements whose first box is
-    on it (document order), and its first line of text with the id of the nearest
-    element around it (for a page that begins in the middle of a paragraph).
-    ``occurrence`` counts how often that line's first words were already met inside
-    that element: a page that begins inside an element without an id (a glossary
-    definition) is found by its words, and the same words may stand earlier in it."""
-
-    ids: list[str]
-    first_line: tuple[str, str] | None
-    occurrence: int = 0
-
-
-def line_pattern(line: str) -> re.Pattern[str]:
-    """The first words of a line, as the EPUB's text holds them (any spacing between them)."""
-    words = re.findall(r"\S+", line)[:4]
-    return re.compile(r"\s+".join(re.escape(w) for w in words))
 
 
 def _page_starts(document: Document) -> list[PageStart]:

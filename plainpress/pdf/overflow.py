@@ -26,7 +26,7 @@ from weasyprint.formatting_structure import boxes
 
 from ..errors import Finding, Location, Severity
 from ..mdext.lines import LineFinder
-from ..model import Article
+from ..model import Article, chapter_of
 
 TOLERANCE = 1.0  # CSS px (0.75 pt): rounding, and a border's half-pixel
 STACKED = "stacked-table"
@@ -230,7 +230,7 @@ def overflow_findings(found: list[Overflow], output: str, articles: list[Article
     by_slug = {a.slug: a for a in articles}
     out = []
     for item in found:
-        slug = item.anchor.split("--", 1)[0]
+        slug = chapter_of(item.anchor)
         article = by_slug.get(slug) or (articles[0] if len(articles) == 1 else None)
         if article is None:  # a card, the glossary: the article whose text it is
             article = next((a for a in articles if _line_of(a, item.text) != a.location), None)

@@ -12,11 +12,11 @@ from pathlib import Path
 from ..checks import inspect
 from ..errors import Finding, Location, Severity
 from ..glyphs import check_book as check_glyphs
-from ..markup import Converted, OutputPolicy, chapter_anchor, convert, policy_for
+from ..markup import Converted, OutputPolicy, convert, policy_for
 from ..mdext.images import UNSAFE_HTML
 from ..mdext.limits import LimitError
 from ..mdext.lines import LineFinder
-from ..model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag
+from ..model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag, chapter_anchor, reference_anchor
 
 # Severity of the problems the extensions report.
 CITE_SEVERITY = {"C001": Severity.WARNING, "C002": Severity.WARNING, "C003": Severity.WARNING}
@@ -41,7 +41,7 @@ def analyse(book: Book) -> Book:
         book,
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
-        ref_href=lambda key: f"#ref-{key}",
+        ref_href=lambda key: "#" + reference_anchor(key),
         number=number,
     )
     book.glossary_uses = {entry.term: [] for entry in book.glossary}

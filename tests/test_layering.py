@@ -1,0 +1,99 @@
+"""How plainpress's modules depend on each other, read from their source with ast: the model imports
+nothing above it, and the id of each kind of target is spelled only in plainpress/model/anchors.py."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from plainpress.model import (
+    chapter_anchor,
+    chapter_of,
+    part_anchor,
+    reference_anchor,
+    term_anchor,
+    title_anchor,
+)
+
+PACKAGE = Path(__file__).resolve().parent.parent / "plainpress"
+ANCHORS = PACKAGE / "model" / "anchors.py"
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """The plainpress modules ``name`` imports anywhere in its source (a function's lazy import too)."""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+            base = base if node.level else node.module or ""
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                out.add(target)
+    return out
+
+
+def test_the_model_imports_only_the_model_and_the_leaves_below_it():
+    known = _modules()
+    allowed = {"plainpress.errors", "plainpress.messages", "plainpress.paths", "plainpress.trust"}
+    allowed |= {"plainpress.sources.schema", "plainpress.sources.yamlsrc", "plainpress.sources.yamlerrors"}
+    for name, path in known.items():
+        if name == "plainpress.model" or name.startswith("plainpress.model."):
+            above = {m for m in _imports(name, path, known) if not m.startswith("plainpress.model")} - allowed
+            assert not above, f"{name} imports {sorted(above)}"
+
+
+def _literals(path: Path) -> list[tuple[int, str, bool]]:
+    """Every string literal of a module and every literal part of its f-strings, with its line and
+    whether it is a part of an f-string."""
+    found: list[tuple[int, str, bool]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr):
+            found += [(node.lineno, str(v.value), True) for v in node.values if isinstance(v, ast.Constant)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value, False))
+    return sorted(set(found))
+
+
+def test_target_ids_are_spelled_only_in_the_model():
+    spelled = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == ANCHORS:
+            continue
+        for line, text, formatted in _literals(path):
+            joins = formatted and text in ("--", "--part", "--title")  # f"{slug}--{fragment}"
+            if text.startswith(("ref-", "term-", "#ref-", "#term-")) or joins:
+                spelled.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {text!r}")
+    templates = PACKAGE.parent / "layouts"
+    for path in sorted(templates.rglob("*.j2")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "}}--" in line or '"ref-' in line or '"term-' in line:
+                spelled.append(f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()[:80]}")
+    assert not spelled, "an id spelled outside plainpress/model/anchors.py:\n" + "\n".join(spelled)
+
+
+def test_anchors():
+    assert chapter_anchor("when-to-worry") == "when-to-worry"
+    assert chapter_anchor("when-to-worry", "red-flags") == "when-to-worry--red-flags"
+    assert chapter_of(chapter_anchor("when-to-worry", "red-flags")) == "when-to-worry"
+    assert chapter_of(title_anchor("a-b")) == chapter_of(part_anchor("a-b")) == "a-b"
+    assert len({chapter_anchor("a", "x"), title_anchor("a"), part_anchor("a"), chapter_anchor("a")}) == 4
+    assert reference_anchor("smith2020") == "ref-smith2020"
+    assert term_anchor("Benzodiazepine (BZD)") == "term-benzodiazepine-bzd"
