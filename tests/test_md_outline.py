@@ -66,6 +66,93 @@ def test_an_id_given_in_the_source_is_kept_and_blocks_never_take_it():
     assert headings(ext) == [(2, "Dose", "demo--b1", 1, True)]
 
 
+def test_a_setext_heading_has_the_line_of_its_text_and_leaves_the_next_line_to_the_next_heading():
+    ext = assert_renders(
+        """
+        Big
+        ===
+
+        Setext
+        ------
+
+        ## ATX
+        """,
+        """
+        <h1 id="demo--big">Big</h1>
+        <h2 id="demo--setext">Setext</h2>
+        <h2 id="demo--atx">ATX</h2>
+        """,
+        outline(),
+    )
+    assert [(level, line) for level, _, _, line, _ in headings(ext)] == [(1, 1), (2, 4), (2, 7)]
+
+
+def test_fences_are_text_without_fenced_code_so_the_lines_after_them_stay_right():
+    ext = assert_renders(
+        """
+        ```
+        ## Not code here
+        ```
+
+        ## After
+        """,
+        """
+        <p id="demo--b1">```</p>
+        <h2 id="demo--not-code-here">Not code here</h2>
+        <p id="demo--b2">```</p>
+        <h2 id="demo--after">After</h2>
+        """,
+        outline(),
+    )
+    assert [(text, line) for _, text, _, line, _ in headings(ext)] == [("Not code here", 2), ("After", 5)]
+
+
+def test_with_fenced_code_a_heading_in_a_fence_is_code():
+    ext = assert_renders(
+        """
+        ```
+        ## In code
+        ```
+
+        ## After
+        """,
+        """
+        <pre><code>## In code
+        </code></pre>
+        <h2 id="demo--after">After</h2>
+        """,
+        outline(),
+        also=["fenced_code"],
+    )
+    assert [(text, line) for _, text, _, line, _ in headings(ext)] == [("After", 5)]
+
+
+def test_a_raw_html_block_stays_as_written_and_the_lines_after_it_stay_right():
+    # The block's paragraph gets no id, or Python-Markdown would leave empty paragraphs around it.
+    ext = assert_renders(
+        """
+        <div class="note">
+        One.
+
+        Two.
+        </div>
+
+        ## After
+        """,
+        """
+        <div class="note">
+        One.
+
+        Two.
+        </div>
+
+        <h2 id="demo--after">After</h2>
+        """,
+        outline(),
+    )
+    assert [(text, line) for _, text, _, line, _ in headings(ext)] == [("After", 7)]
+
+
 def test_an_offset_moves_every_heading_down_to_h6_at_most_and_the_report_keeps_the_source_levels():
     ext = assert_renders(
         """

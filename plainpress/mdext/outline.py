@@ -16,9 +16,11 @@ from markdown import Extension, Markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^(```|~~~)")
+_SETEXT = re.compile(r"^([=-])\1*[ ]*$")  # as Python-Markdown's setext heading: = for h1, - for h2
 
 
 @dataclass
@@ -48,12 +50,15 @@ class _HeadingLines(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         in_fence = False
+        fences = "fenced_code_block" in self.md.preprocessors  # without fenced_code, ``` is text
         found: list[tuple[int, int]] = []
         for number, line in enumerate(lines, start=1):
-            if _FENCE.match(line):
+            if fences and _FENCE.match(line):
                 in_fence = not in_fence
             elif not in_fence and (m := _ATX.match(line)):
                 found.append((len(m.group(1)), number))
+            elif not in_fence and line.strip() and number < len(lines) and (u := _SETEXT.match(lines[number])):
+                found.append((1 if u.group(1) == "=" else 2, number))  # its text's line, underlined on the next
         self.ext.heading_lines = found
         return lines
 
@@ -114,11 +119,17 @@ def _block_ids(root: etree.Element, prefix: str) -> None:
     used = {el.get("id") for el in root.iter() if el.get("id")}
     number = 0
     for element in root.iter():
-        if element.tag in _BLOCKS and not element.get("id"):
+        if element.tag in _BLOCKS and not element.get("id") and not _raw_html_holder(element):
             number += 1
             while f"{prefix}b{number}" in used:
                 number += 1
             element.set("id", f"{prefix}b{number}")
+
+
+def _raw_html_holder(element: etree.Element) -> bool:
+    """A paragraph that only holds a block of raw HTML: Python-Markdown puts the HTML in its place
+    (and drops the paragraph) only when the paragraph has no attributes."""
+    return element.tag == "p" and not len(element) and bool(HTML_PLACEHOLDER_RE.fullmatch((element.text or "").strip()))
 
 
 def _decorative(image: etree.Element) -> bool:
@@ -150,7 +161,8 @@ class StructureExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.registerExtension(self)
-        md.preprocessors.register(_HeadingLines(md, self), "pp_heading_lines", 5)
+        # Before anything stashes lines away (raw HTML 20, fenced code 25): the lines are the source's.
+        md.preprocessors.register(_HeadingLines(md, self), "pp_heading_lines", 35)
         # After inline processing (20) and the toc extension's ids (5).
         md.treeprocessors.register(_Outline(md, self), "pp_outline", 4)
 
