@@ -66,10 +66,11 @@ class _Xrefs(Treeprocessor):
         lines = LineFinder(article.body)
         for parent in list(root.iter()):
             for child in list(parent):
-                if child.tag != "a" or not (target := markdown_target(child.get("href", ""))):
+                if child.tag != "a" or not (target := markdown_target(href := child.get("href", ""))):
                     continue
                 slug, fragment = target
-                line = lines.line_of(f"{slug}.md")
+                # The address as written after "(" first: "other.md" alone is also in "another.md".
+                line = lines.line_of(f"({href}") or lines.line_of(f"{slug}.md")
                 self.ext.state.found.append(CrossRef(slug, fragment, "".join(child.itertext()), line))
                 href = policy.href(slug, fragment) if policy.known(slug) else None
                 if href is not None:
