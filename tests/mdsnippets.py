@@ -42,8 +42,8 @@ def assert_same(output: str, expected: str) -> None:
 
 def assert_renders(source: str, expected: str, make: Callable[[str], E], *, also: Sequence[Extension | str] = ()) -> E:
     """Convert the dedented ``source`` with the extension ``make(source)`` (after the stock extensions
-    in ``also``, as in the book's conversion, when the extension works on what they make) and compare the whole output with the
-    dedented ``expected``. Returns the extension, for its reports."""
+    in ``also``, as in the book's conversion, when the extension works on what they make) and compare
+    the whole output with the dedented ``expected``. Returns the extension, for its reports."""
     source = dedent(source)
     extension = make(source)
     assert_same(convert(source, *also, extension), dedent(expected).strip())
