@@ -5,7 +5,8 @@ WeasyPrint draws a character that no font of the stylesheet has with whatever
 system font the machine happens to have (or a box), silently. So the cmaps of
 every face of the body family and of the fallback family are read with
 fontTools, and each character of each source (articles, book.yaml, the
-glossary, the references, the clinic profiles) that none of them covers is
+glossary, the references, the clinic profiles), as the gather stage read it
+(``Book.sources``: no file is read again), that none of them covers is
 reported as F001 with its file and line. Format characters that are never
 drawn (joiners, bidi marks, variation selectors, the soft hyphen) are skipped.
 """
@@ -21,10 +22,10 @@ from typing import Any
 
 from fontTools.ttLib import TTFont
 
-from .errors import Finding, Location, Severity, SourceError
+from .errors import Finding, Location, Severity
 from .fonts import FontFace, print_faces
-from .model import Book
-from .sources.yamlsrc import Mapping, Sequence, load_yaml, read_text
+from .model import Book, Reference, SourceText
+from .sources.yamlsrc import Mapping, Sequence
 
 CODE = "F001"
 MAX_PER_FILE = 20  # past that, one finding says how many more characters are missing
@@ -108,7 +109,7 @@ def check_text(path: Path, text: str, covered: frozenset[int], first_line: int =
 
 
 def _strings(value: Any) -> Iterator[str]:
-    """Every string in a value of the model (dataclasses, dicts, lists)."""
+    """Every string in CSL-JSON data (objects, arrays), keys too."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -117,10 +118,8 @@ def _strings(value: Any) -> Iterator[str]:
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set)):
+        elif isinstance(item, list):
             stack.extend(item)
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
 
 
 def _located(data: Any, line: int) -> Iterator[tuple[str, int]]:
@@ -140,32 +139,18 @@ def _located(data: Any, line: int) -> Iterator[tuple[str, int]]:
             stack.extend((value, at) for value in (item.values() if isinstance(item, dict) else item))
 
 
-def _read(path: Path) -> str:
-    try:
-        return read_text(path)
-    except SourceError:
-        return ""
-
-
-def check_file(path: Path, covered: frozenset[int], yaml_part: tuple[str, int] | None = None) -> list[Finding]:
-    """A source file: its text as written, and the values of its YAML (``yaml_part``: text and first line;
-    the whole file when None and it is a .yaml file) as they are once escapes are decoded."""
-    text = _read(path)
-    findings = check_text(path, text, covered)
-    if yaml_part is None and path.suffix == ".yaml":
-        yaml_part = (text, 1)
-    if yaml_part is not None:
-        try:
-            data = load_yaml(yaml_part[0], path, first_line=yaml_part[1])
-        except SourceError:
-            return findings
-        for value, line in _located(data, yaml_part[1]):
-            findings += check_text(path, value, covered, first_line=line)
+def check_source(source: SourceText, covered: frozenset[int]) -> list[Finding]:
+    """A source file as read: its text as written, and its YAML values (a whole .yaml file, an article's
+    front matter) as they are once escapes are decoded, at their lines."""
+    findings = check_text(source.path, source.text, covered)
+    for value, line in _located(source.data, source.data_line):
+        findings += check_text(source.path, value, covered, first_line=line)
     return findings
 
 
 def check_book(book: Book) -> list[Finding]:
-    """F001 for every character of the sources that no embedded font can draw."""
+    """F001 for every character of the sources (as gathered: no file is read again) that no embedded
+    font can draw."""
     covered = coverage()
     findings: list[Finding] = []
     seen: set[tuple[Path, str]] = set()
@@ -177,35 +162,14 @@ def check_book(book: Book) -> list[Finding]:
                 seen.add(key)
                 findings.append(finding)
 
-    add(check_file(book.root / "book.yaml", covered))
-    for article in book.articles:
-        front = _front_matter(article.path)
-        add(check_file(article.path, covered, (front, 2) if front else None))
-    if book.glossary_path is not None and book.glossary_path.is_file():
-        add(check_file(book.glossary_path, covered))
-    for name in ("references.json", "references.bib"):
-        path = book.root / name
-        if path.is_file():
-            add(check_text(path, _read(path), covered))
-    for reference in book.references.values():  # a JSON \u escape, a BibTeX accent: at the entry's line
-        where = getattr(reference, "location", None)
-        if where is not None:
-            add(_at_line(where.path, where.line, _strings(getattr(reference, "csl", {})), covered))
-    for profile in book.profiles:
-        path = book.root / "profiles" / f"{profile.slug}.yaml"
-        if path.is_file():
-            add(check_file(path, covered))
+    entries: dict[Path, list[Reference]] = {}
+    for reference in book.references.values():
+        entries.setdefault(reference.location.path, []).append(reference)
+    for source in book.sources.values():
+        add(check_source(source, covered))
+        for reference in entries.get(source.path, []):  # a JSON \u escape, a BibTeX accent: at the entry's line
+            add(_at_line(source.path, reference.location.line, _strings(reference.csl), covered))
     return findings
-
-
-def _front_matter(path: Path) -> str:
-    lines = _read(path).split("\n")
-    if not lines or lines[0].strip() != "---":
-        return ""
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return "\n".join(lines[1:index])
-    return ""
 
 
 def _at_line(path: Path, line: int | None, strings: Iterable[str], covered: frozenset[int]) -> list[Finding]:

@@ -4,6 +4,7 @@ reported as F001 with its file and line, instead of WeasyPrint quietly drawing i
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -11,7 +12,7 @@ import pytest
 
 from plainpress.commands.build import build
 from plainpress.fonts import FALLBACK_FAMILY, fallback_faces, print_faces
-from plainpress.glyphs import check_text, coverage
+from plainpress.glyphs import check_book, check_text, coverage
 from plainpress.messages import MESSAGES_DIR, Messages
 from plainpress.pdf.printcss import print_stylesheets
 from plainpress.stages.analyse import analyse
@@ -102,3 +103,38 @@ def test_every_word_and_symbol_the_layouts_print_is_in_the_fonts():
         "routine.svg",
         "urgent.svg",
     ]
+
+
+def test_the_check_reads_the_sources_as_gathered_not_the_files_again(tmp_path):
+    """A character written as an escape in each kind of source is found at its line, in the text that
+    gather read: the check runs on a book whose folder is gone."""
+    book = copy_mini(tmp_path / "book")
+    article = book / "articles" / "first-steps.md"
+    article.write_text(article.read_text().replace("title: First steps", 'title: "First steps \\u2713"', 1))
+    config = book / "book.yaml"
+    subtitle = "subtitle: A tiny book the tests build"
+    config.write_text(config.read_text().replace(subtitle, 'subtitle: "A tiny \\u2714 book"', 1))
+    (book / "profiles").mkdir()
+    profile = "name: Clinic\nphone: '1'\nhours: '9 to 5'\nemergency_number: '999'\npaper: a4\naddress: \"\\u2715\"\n"
+    (book / "profiles" / "clinic.yaml").write_text(profile)
+    references = book / "references.json"
+    references.write_text(references.read_text().replace('"Fixture Press"', '"Fixture \\u2716 Press"'))
+    line = _add(book, "A body line with \u2717 in it.")
+    gathered = gather(book)
+    assert [s.path.name for s in gathered.sources.values()] == [
+        "book.yaml",
+        "first-steps.md",
+        "second-steps.md",
+        "glossary.yaml",
+        "references.json",
+        "clinic.yaml",
+    ]
+    shutil.rmtree(book)
+    found = {(f.location.path.name, f.location.line, f.text) for f in check_book(gathered)}
+    assert found == {
+        ("first-steps.md", 2, "\u2713"),
+        ("first-steps.md", line, "\u2717"),
+        ("book.yaml", 2, "\u2714"),
+        ("clinic.yaml", 6, "\u2715"),
+        ("references.json", 2, "\u2716"),
+    }

@@ -22,6 +22,7 @@ from .book import (
     Part,
     RedFlag,
     Reference,
+    SourceText,
     output_path,
 )
 from .build import BuildResult, Output, PageStart, RenderOptions, line_pattern
@@ -64,6 +65,7 @@ __all__ = [
     "RedFlag",
     "Reference",
     "RenderOptions",
+    "SourceText",
     "Speech",
     "Tier",
     "Unmapped",

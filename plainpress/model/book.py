@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import Finding, Location
 from ..messages import Messages
+from ..sources.yamlsrc import SourceText
 from ..trust import TrustMarks
 from .config import ArticleMeta, BookConfig, GlossaryEntry, Profile, Tier
 
@@ -111,6 +112,7 @@ class Book:
     glossary_path: Path | None = None
     profiles: list[Profile] = field(default_factory=list)
     references: dict[str, Reference] = field(default_factory=dict)
+    sources: dict[Path, SourceText] = field(default_factory=dict)  # every file gather read, in the order read
     # Filled by the analyse stage, in reading order:
     citation_numbers: dict[str, int] = field(default_factory=dict)  # key -> number, by first citation
     citation_uses: list[CitationUse] = field(default_factory=list)

@@ -12,6 +12,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,32 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOOK_ROOT: ContextVar[Path | None] = ContextVar("plainpress_book_root", default=None)
 
 
+@dataclass
+class SourceText:
+    """A source file as it was read while the book was gathered: its text as written (BOM dropped,
+    line ends made LF) and, for YAML (a whole .yaml file, or an article's front matter), the values
+    as loaded (a :class:`Mapping` or :class:`Sequence` that knows their lines) from ``data_line`` on."""
+
+    path: Path
+    text: str
+    data: Any = None
+    data_line: int = 1
+
+
+_READ: ContextVar[dict[Path, SourceText] | None] = ContextVar("plainpress_sources_read", default=None)
+
+
 @contextlib.contextmanager
-def sources_inside(root: Path) -> Iterator[None]:
-    """Within the block, :func:`read_text` reads only files whose real path is inside ``root``."""
-    token = _BOOK_ROOT.set(root)
+def sources_inside(root: Path) -> Iterator[dict[Path, SourceText]]:
+    """Within the block, :func:`read_text` reads only files whose real path is inside ``root``; the
+    block gets every source read in it, in the order read (the checks of what was written use them,
+    instead of reading the files again)."""
+    read: dict[Path, SourceText] = {}
+    token, recording = _BOOK_ROOT.set(root), _READ.set(read)
     try:
-        yield
+        yield read
     finally:
+        _READ.reset(recording)
         _BOOK_ROOT.reset(token)
 
 
@@ -145,6 +165,8 @@ def read_text(path: Path, limit: int | None = None) -> str:
             f"the file holds a control character (U+{ord(control.group()):04X}) that is not text; delete it",
             code="E002",
         )
+    if (read := _READ.get()) is not None:
+        read[path] = SourceText(path, text)
     return text
 
 
@@ -174,6 +196,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
             loader.dispose()
     if first_line != 1:
         _shift_lines(data, first_line - 1)
+    if (read := _READ.get()) is not None and path in read:
+        read[path].data, read[path].data_line = data, first_line
     return data
 
 

@@ -70,8 +70,10 @@ def load_article(path: Path, slug: str, limit: int) -> Article:
 def gather(root: Path) -> Book:
     """Read the whole book; raise :class:`Problems` listing every problem found."""
     root = root.resolve() if root.exists() else root
-    with sources_inside(root):  # a source that is a link to outside the book is refused, not read
-        return _gather(root)
+    with sources_inside(root) as read:  # a source that is a link to outside the book is refused, not read
+        book = _gather(root)
+    book.sources = read  # every file as read, for the checks of what was written (glyphs)
+    return book
 
 
 def _gather(root: Path) -> Book:
