@@ -25,10 +25,9 @@ from .pdf.layout import Planned
 from .progress import Clock, pages
 from .resources import check_layouts
 from .safety import read_regular
-from .stages.analyse import analyse
-from .stages.enforce import enforce, stopping
-from .stages.gather import gather
+from .stages.enforce import stopping
 from .stages.publish import Staging, lock, staging
+from .stages.read import read_book
 from .stages.render import Renderer
 from .templates import Layouts, layout_roots
 
@@ -44,9 +43,7 @@ def run_stages(
     handouts_only: bool,
     options: RenderOptions,
 ) -> BuildResult:
-    book = gather(book_dir)  # 1. every source into typed models
-    analyse(book)  # 2. resolve across the book: outline, links, citations, glossary, red flags
-    findings = enforce(book, strict)  # 3. errors (and warnings under --strict) stop here
+    book, findings = read_book(book_dir, strict)  # 1-3. gather, analyse, enforce: errors stop here
     check_layouts(layouts, [*layout_roots(layouts), book.root, *font_roots()])  # their CSS loads nothing from elsewhere
     cache = RenderCache(options.cache) if options.cache else None
     renderer = Renderer(options.jobs, options.scheduler, cache, options.dump_html)

@@ -20,9 +20,8 @@ from ..checks.report import write_report
 from ..errors import Finding, Location, Problems, Severity, SourceError, group_line, grouped, plural
 from ..model import Book
 from ..safety import judge_report
-from ..stages.analyse import analyse
-from ..stages.enforce import review, stopping
-from ..stages.gather import gather
+from ..stages.enforce import stopping
+from ..stages.read import read_book
 from ..templates import DEFAULT_LAYOUTS
 from .build import add_book_options
 
@@ -60,12 +59,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 def check(book_dir: Path, today: dt.date | None = None) -> tuple[Book | None, list[Finding]]:
     """The book (None when its sources cannot be read) and every finding, in file and line order."""
     try:
-        book = analyse(gather(book_dir))
+        return read_book(book_dir, today=today, stop=False)
     except Problems as problems:
         return None, sorted(problems.findings, key=_order)
     except SourceError as error:
         return None, [error.finding()]
-    return book, review(book, today)
 
 
 def _order(finding: Finding) -> tuple[str, int, str]:

@@ -25,9 +25,8 @@ from ..errors import Finding, Location, PlainpressError, Problems, Severity, Sou
 from ..importer import Imported, looks_like_html, parse, slug_of, to_markdown
 from ..model import PartEntry
 from ..safety import judge_into, kind_of, read_regular, real, write_atomic
-from ..stages.analyse import analyse
-from ..stages.enforce import review
-from ..stages.gather import BOOK_FILE, gather, load_config
+from ..stages.gather import BOOK_FILE, load_config
+from ..stages.read import read_book
 from ..templates import DEFAULT_LAYOUTS
 
 REPORTED = {"C002", "X001", "X002", "R005", "A001", "A002"}  # what import could not map or proposes; the rest: `check`
@@ -211,7 +210,7 @@ def _errors(root: Path, today: dt.date, everything: bool = False) -> list[Findin
     if not (root / BOOK_FILE).is_file():
         return []
     try:
-        findings = review(analyse(gather(root)), today)
+        findings = read_book(root, today=today, stop=False)[1]
     except Problems as problems:
         findings = problems.findings
     except SourceError as error:

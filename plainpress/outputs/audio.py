@@ -15,11 +15,14 @@ import html
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 
+from ..entries import Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding
 from ..markup import convert, policy_for
 from ..messages import Messages
@@ -33,6 +36,8 @@ from ..views import card_view
 from .read_aloud import segments
 
 CARD_NAME = "red-flag-card.mp3"
+AUDIO = Kind("audio", frozenset({Group.HANDOUTS, Group.AUDIO}), audio=True)
+AUDIO_CARD = Kind("audio-card", frozenset({Group.HANDOUTS, Group.AUDIO}), audio=True)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,51 @@ def tag(mp3: bytes, title: str, language: str, marks: list[Chapter], contents: s
     out = io.BytesIO(mp3)
     tags.save(out, padding=lambda info: 0)
     return out.getvalue()
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    """Per profile: an audio handout per article, then the red-flag card (and the draft card)."""
+    listed = []
+    for profile in book.profiles:
+        for article in book.articles:
+            path = output_path("audio", profile.slug, f"{article.slug}.mp3", article.is_draft)
+            plan = partial(_plan_article, book, profile, article, path)
+            listed.append(
+                Entry(path, AUDIO, f"{article.title} (audio)", plan, profile=profile.slug, article=article.slug)
+            )
+        for draft in _card_drafts(book):
+            path = output_path("audio", profile.slug, CARD_NAME, draft)
+            plan = partial(_plan_card, book, profile, layouts, draft, path)
+            label = "Red-flag card (audio" + (", draft)" if draft else ")")
+            listed.append(Entry(path, AUDIO_CARD, label, plan, profile=profile.slug))
+    return Listing(listed, (AUDIO, AUDIO_CARD))
+
+
+def _card_drafts(book: Book) -> list[bool]:
+    """The card of reviewed articles' signs (False) when there are any; the draft card (True) when drafts add some."""
+    reviewed, every = _card_flags(book, False), _card_flags(book, True)
+    return [d for d, flags in ((False, reviewed), (True, every)) if flags and (not d or every != reviewed)]
+
+
+def _plan_article(book: Book, profile: Profile, article: Article, path: str, early: Early) -> Plan:
+    say = Messages(book.language)
+    sentences = _sentences(_article_html(book, article, profile, say))
+    extra = {"profile": profile.slug, "article": article.slug}
+    planned = _planned(book, path, article.title, sentences, lexicon_for(book), voice_for(book), "audio", extra, say)
+    return Plan((Task(path, planned.job),), lambda done: Made(*_listed(planned.finish(done.results[0]))))
+
+
+def _plan_card(book: Book, profile: Profile, layouts: object, draft: bool, path: str, early: Early) -> Plan:
+    say = Messages(book.language)
+    sentences = _card_sentences(book, profile, say, layouts, draft)
+    extra = {"profile": profile.slug}
+    lexicon, voice = lexicon_for(book), voice_for(book)
+    planned = _planned(book, path, say("card"), sentences, lexicon, voice, "audio-card", extra, say)
+    return Plan((Task(path, planned.job),), lambda done: Made(*_listed(planned.finish(done.results[0]))))
+
+
+def _listed(finished: tuple[Output, list[Finding]]) -> tuple[list[Output], list[Finding]]:
+    return [finished[0]], finished[1]
 
 
 def plan_audio(book: Book, layouts: object = DEFAULT_LAYOUTS) -> Iterator[Planned]:

@@ -4,10 +4,11 @@ use, colophon."""
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from pathlib import Path
 
+from ..entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Scope, Task, book_stem
+from ..entries import Entry as CatalogueEntry
 from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
 from ..markup import convert, policy_for
@@ -26,6 +27,27 @@ from ..views import (
     chapter_view,
     glossary_view,
 )
+
+PDF = Kind("pdf", frozenset({Group.BOOK}), Scope.BOOK)
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    """The book PDF; it makes the page starts the EPUB's page list and the braille book need."""
+    path = f"{book_stem(book.config.title)}.pdf"
+    label = f"The book PDF ({book.config.paper})"
+    entry = CatalogueEntry(path, PDF, label, partial(_plan, book, layouts), provides=(Product.PAGE_STARTS,))
+    return Listing([entry], (PDF,))
+
+
+def _plan(book: Book, layouts: Path, early: Early) -> Plan:
+    planned = plan_book_pdf(book, layouts)
+
+    def finish(done: Done) -> Made:
+        result = done.results[0]
+        output, found = planned.finish(result)
+        return Made([output], found, {Product.PAGE_STARTS: result.page_starts})
+
+    return Plan((Task(planned.path, planned.job),), finish)
 
 
 def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[CardTier]]:
@@ -112,11 +134,6 @@ def _finish_book(book: Book, path: str, card: list[CardTier], result: PdfResult)
     check_card_fits(result, card, "the book PDF")
     cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
     return Output("pdf", f"book-{book.config.paper}", path, result.data, pages=result.pages), cut
-
-
-def book_stem(title: str) -> str:
-    """The file name of the book's outputs, from its title."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "book"
 
 
 def check_card_fits(result: PdfResult, card: list[CardTier], where: str) -> None:

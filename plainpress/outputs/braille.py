@@ -343,8 +343,9 @@ def book_document(book: Book, code: Code, profile: Profile | None, stem: str) ->
     title += [paragraph(book.config.edition), paragraph(book.config.publisher), paragraph("{volume}")]
     note = transcriber_note(book, code, "book", pictures, tables, False)
     folder = folder_of(book, profile)
+    extra = {"profile": folder, "language": book.language}
     document = Document(
-        f"braille/{folder}/{stem}-volume", "braille-book", folder, [note], units, {"profile": folder}, None, True, title
+        f"braille/{folder}/{stem}-volume", "braille-book", folder, [note], units, extra, None, True, title
     )
     document.titles = titles
     return document
@@ -505,9 +506,7 @@ def documents(book: Book, code: Code, stem: str, book_too: bool, handouts: bool)
             if len(every) > len(reviewed):
                 yield card_document(book, code, profile, draft=True)
         if book_too:
-            document = book_document(book, code, profile, stem)
-            document.extra["language"] = book.language
-            yield document
+            yield book_document(book, code, profile, stem)
 
 
 def braille_outputs(
@@ -525,18 +524,23 @@ def braille_outputs(
     for doc in documents(book, code, stem, page_starts is not None, handouts):
         if findings is not None:
             findings += _undefined(book, code, doc)
-        key = doc.key(code, starts)
-        files = cache.get_record("braille", key) if cache else None
-        cached = files is not None
-        if files is None:
-            made = render_document(doc, code, starts)
-            files = [{"path": p, "text": d.decode("ascii"), "pages": n, "extra": e} for p, d, n, e in made]
-            if cache:
-                cache.put_record("braille", key, files)
-        for f in files:
-            extra = {k: v for k, v in dict(f["extra"]).items() if k != "language"}
-            extra.update(grade=2 if code.contracted else 1, cells_per_line=code.cells, lines_per_page=code.lines)
-            yield (
-                Output(doc.kind, doc.variant, str(f["path"]), str(f["text"]).encode("ascii"), int(f["pages"]), extra),
-                cached,
-            )
+        yield from document_outputs(doc, code, starts, cache)
+
+
+def document_outputs(
+    doc: Document, code: Code, starts: dict[str, int], cache: RenderCache | None
+) -> Iterator[tuple[Output, bool]]:
+    """A document's files (the book's: a file per volume), each with whether it came from the cache."""
+    key = doc.key(code, starts)
+    files = cache.get_record("braille", key) if cache else None
+    cached = files is not None
+    if files is None:
+        made = render_document(doc, code, starts)
+        files = [{"path": p, "text": d.decode("ascii"), "pages": n, "extra": e} for p, d, n, e in made]
+        if cache:
+            cache.put_record("braille", key, files)
+    for f in files:
+        extra = {k: v for k, v in dict(f["extra"]).items() if k != "language"}
+        extra.update(grade=2 if code.contracted else 1, cells_per_line=code.cells, lines_per_page=code.lines)
+        data = str(f["text"]).encode("ascii")
+        yield Output(doc.kind, doc.variant, str(f["path"]), data, int(f["pages"]), extra), cached

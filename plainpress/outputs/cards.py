@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from ..entries import LARGE_PRINT_CARD, STANDARD_CARD, CardVariant, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
 from ..messages import Messages
@@ -19,6 +20,7 @@ from ..pdf.printcss import print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..views import CardTier, build_time, card_view
 
+KIND = Kind("card", frozenset({Group.HANDOUTS}))
 CARD = (105.0, 148.0)  # A6, mm
 SHEETS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 PRINTER_MARGIN = 6.35  # a quarter inch: what most office printers cannot print
@@ -172,6 +174,44 @@ def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
         + ("; ".join(spilled) or "the closing line")
         + ". Shorten or merge red flags, or mark fewer."
     )
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    """Every card of every profile (see :func:`variants`)."""
+    listed = []
+    for profile in book.profiles:
+        for variant, draft in variants(book, profile):
+            path = card_path(profile, variant, draft)
+            label = f"Red-flag card ({variant.name})" + (" (draft)" if draft else "")
+            plan = partial(_plan, book, profile, variant, layouts, draft)
+            listed.append(Entry(path, KIND, label, plan, profile=profile.slug, paper=variant.paper, size=variant.name))
+    return Listing(listed, (KIND,))
+
+
+def variants(book: Book, profile: Profile) -> list[tuple[CardVariant, bool]]:
+    """In cards/ the signs of reviewed articles (none when they have no red flags): standard, large print and a
+    sheet per paper; when drafts have signs too, a card with every sign in drafts/cards/, stamped as a draft (in
+    standard and large print, as many pages as it takes: no sheet to cut, it is not for patients)."""
+    found = []
+    if card_flags(book, False):
+        found += [(v, False) for v in (STANDARD_CARD, LARGE_PRINT_CARD, *map(CardVariant.sheet, profile.papers))]
+    if _drafts_have_flags(book):
+        found += [(STANDARD_CARD, True), (LARGE_PRINT_CARD, True)]
+    return found
+
+
+def card_path(profile: Profile, variant: CardVariant, draft: bool) -> str:
+    return output_path("cards", profile.slug, f"red-flag-card-{variant.name}.pdf", draft)
+
+
+def _plan(book: Book, profile: Profile, variant: CardVariant, layouts: Path, draft: bool, early: Early) -> Plan:
+    planned = plan_card(book, profile, variant.name, layouts, draft)
+
+    def finish(done: object) -> Made:
+        output, found = planned.finish(done.results[0])
+        return Made([output], found)
+
+    return Plan((Task(planned.path, planned.job),), finish)
 
 
 def plan_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ebooklib import epub
 
+from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
 from ..fonts import faces
 from ..markup import OutputPolicy, convert, policy_for
 from ..messages import Messages, csl_locale
-from ..model import TIERS, Article, Book, PageStart, chapter_anchor, reference_anchor
+from ..model import TIERS, Article, Book, Output, PageStart, chapter_anchor, reference_anchor
 from ..pdf.printcss import icon_css
 from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render
@@ -35,6 +37,30 @@ PARTS = {
     "glossary": ("glossary.xhtml", "glossary", "glossary"),
     "bibliography": ("bibliography.xhtml", "bibliography", "bibliography"),
 }
+
+
+EPUB = Kind("epub", frozenset({Group.EPUB, Group.BOOK}), Scope.BOOK)
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    """The EPUB; with the book PDF's page starts (when the book PDF is made too) it has a page list."""
+    path = f"{book_stem(book.config.title)}.epub"
+    plan = partial(_plan, book, layouts, path)
+    needs, early = (Need(Product.PAGE_STARTS),), {Product.UNPAGED_EPUB: partial(render_epub, book, layouts)}
+    entry = Entry(path, EPUB, "The EPUB", plan, needs, (Product.EPUB,), early=early)
+    return Listing([entry], (EPUB,))
+
+
+def _plan(book: Book, layouts: Path, path: str, early: Early) -> Plan:
+    def finish(done: Done) -> Made:
+        starts = done.products.get(Product.PAGE_STARTS)
+        data = render_epub(book, layouts, starts)
+        made = Made([Output(EPUB.name, "ebook", path, data)], products={Product.EPUB: data})
+        if starts is None:
+            made.notes[path] = "no page list"
+        return made
+
+    return Plan((), finish)
 
 
 def chapter_file(article: Article) -> str:

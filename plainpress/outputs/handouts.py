@@ -10,13 +10,14 @@ with the clinic's name and phone, "Page N of M" and the version stamp.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import segno
 
+from ..entries import Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import cited_keys, convert, standalone_policy
@@ -31,6 +32,8 @@ from ..templates import DEFAULT_LAYOUTS, layout_roots, render
 from ..trust import TrustMarks
 from ..views import BibItem, GlossaryItem, build_time, glossary_view
 
+HANDOUT = Kind("handout", frozenset({Group.HANDOUTS}))
+INDEX = Kind("handout-index", frozenset({Group.HANDOUTS}))
 SIZES = ("standard", "large-print")
 MAX_STANDARD_PAGES = 4  # two sheets, printed on both sides
 
@@ -159,6 +162,54 @@ def all_entries(book: Book) -> dict[str, str]:
     return dict(zip(keys, format_entries(refs, book.config.citation_style, csl_locale(book.language)), strict=True))
 
 
+def entries(book: Book, layouts: Path) -> Listing:
+    """Per profile and paper, every article's handout in each print size, then their index."""
+    listed = []
+    references = cache(lambda: all_entries(book))  # formatted once, for the handouts that are made
+    for profile in book.profiles:
+        for paper in profile.papers:
+            for article in book.articles:
+                for size in profile.sizes:
+                    path = handout_path(profile, article, paper, size)
+                    label = f"{article.title} ({paper}, {size})"
+                    plan = partial(_plan_handout, book, article, profile, paper, size, references, layouts)
+                    where = {"profile": profile.slug, "article": article.slug, "paper": paper, "size": size}
+                    listed.append(Entry(path, HANDOUT, label, plan, **where))
+            path = index_path(profile, paper)
+            plan = partial(_plan_index, book, profile, paper, layouts)
+            listed.append(Entry(path, INDEX, f"Index of handouts ({paper})", plan, profile=profile.slug, paper=paper))
+    return Listing(listed, (HANDOUT, INDEX))
+
+
+def _plan_handout(
+    book: Book,
+    article: Article,
+    profile: Profile,
+    paper: str,
+    size: str,
+    references: Callable[[], dict[str, str]],
+    layouts: Path,
+    early: Early,
+) -> Plan:
+    path = handout_path(profile, article, paper, size)
+    job = handout_job(book, article, profile, paper, size, references(), layouts)
+    finish = partial(_finish_handout, article, profile, paper, size)
+    return Plan((Task(path, job),), lambda done: _made(finish(done.results[0])))
+
+
+def _plan_index(book: Book, profile: Profile, paper: str, layouts: Path, early: Early) -> Plan:
+    planned = plan_index(book, profile, paper, layouts)
+    return Plan((Task(planned.path, planned.job),), lambda done: _made(planned.finish(done.results[0])))
+
+
+def _made(finished: tuple[Output, list[Finding]]) -> Made:
+    return Made([finished[0]], finished[1])
+
+
+def index_path(profile: Profile, paper: str) -> str:
+    return f"handouts/{profile.slug}/index-{paper}.pdf"
+
+
 def plan_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
     """Every handout and, per profile and paper, their index, one job at a time (made as they are asked for,
     so that rendering can start before the last one is written)."""
@@ -229,7 +280,7 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
         f"@page {{ @bottom-left {{ content: {css_string(clinic)}; }}"
         f" @bottom-right {{ content: {page_of_content(say)}; }} }}"
     )
-    path = f"handouts/{profile.slug}/index-{paper}.pdf"
+    path = index_path(profile, paper)
     job = PdfJob(
         html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), f"index {profile.slug}"
     )

@@ -19,10 +19,12 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
 
+from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Task, book_stem
 from ..errors import Finding, RenderError
 from ..model import Book, Output
 from ..pdf.layout import Planned
@@ -41,6 +43,31 @@ NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 READ = ("chapter", "appendix", "glossary")  # the documents read aloud, by the epub:type of their section
 ACTIVE_CLASS = "read-aloud-active"
 PLAYING_CLASS = "read-aloud-playing"
+
+
+READ_ALOUD = Kind("read-aloud", frozenset({Group.BOOK, Group.AUDIO}), Scope.BOOK, audio=True)
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    """The read-aloud EPUB: made from the EPUB when it is made too, else from one without page list."""
+    path = read_aloud_name(f"{book_stem(book.config.title)}.epub")
+    plan = partial(_plan, book, layouts, path)
+    return Listing([Entry(path, READ_ALOUD, "The read-aloud EPUB", plan, needs=(Need(Product.EPUB),))], (READ_ALOUD,))
+
+
+def _plan(book: Book, layouts: Path, path: str, early: Early) -> Plan:
+    """The speech is planned from an EPUB without page list (so that synthesis starts before the
+    book PDF is laid out); the package is made from the final EPUB, when there is one."""
+    aloud = ReadAloud.plan(book, early(Product.UNPAGED_EPUB), layouts)
+    tasks = tuple(Task(p.path, p.job) for p in aloud.planned())
+
+    def finish(done: Done) -> Made:
+        for planned, result in zip(aloud.planned(), done.results, strict=True):
+            planned.finish(result)
+        output = aloud.package(done.products.get(Product.EPUB, aloud.source), path)
+        return Made([output], notes={path: f"{output.extra['duration']:.0f} s of speech"})
+
+    return Plan(tasks, finish)
 
 
 def clock(seconds: float) -> str:

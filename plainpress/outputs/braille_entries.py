@@ -1,0 +1,83 @@
+"""The braille edition in the catalogue: a BRF file per article and card of each clinic profile (or
+``neutral``), and the book in volumes, which needs the book PDF's page starts for its print page
+numbers (the book PDF is laid out for them, not written, when it is not built too). Made by
+:mod:`plainpress.outputs.braille`; no layout, so no render task: each entry is made in ``finish``,
+from the render cache when its document did not change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
+from ..model import Book, Profile, output_path
+from ..progress import Clock, pages
+from .braille import (
+    Code,
+    Document,
+    _undefined,
+    article_path,
+    book_document,
+    braille_setup,
+    card_document,
+    card_signs,
+    document_outputs,
+    first_pages,
+    folder_of,
+    handout_document,
+)
+
+BRAILLE_HANDOUT = Kind("braille-handout", frozenset({Group.BRAILLE}))
+BRAILLE_CARD = Kind("braille-card", frozenset({Group.BRAILLE}))
+BRAILLE_BOOK = Kind("braille-book", frozenset({Group.BRAILLE}), Scope.BOOK)
+KINDS = (BRAILLE_HANDOUT, BRAILLE_CARD, BRAILLE_BOOK)
+
+
+def entries(book: Book, layouts: Path) -> Listing:
+    code, findings = braille_setup(book)  # liblouis and its tables are checked before any layout
+    if code is None:
+        return Listing([], KINDS, findings)
+    listed = []
+    profiles: list[Profile | None] = list(book.profiles) or [None]
+    for profile in profiles:
+        folder = folder_of(book, profile)
+        for article in book.articles:
+            make = partial(handout_document, book, code, article, profile)
+            path = article_path(book, profile, article)
+            label = f"{article.title} (braille)"
+            listed.append(
+                Entry(path, BRAILLE_HANDOUT, label, _planner(book, code, make), profile=folder, article=article.slug)
+            )
+        reviewed, every = card_signs(book, False), card_signs(book, True)
+        for draft in [
+            d for d, signs in ((False, reviewed), (True, every)) if signs and (not d or len(every) > len(reviewed))
+        ]:
+            path = output_path("braille", folder, "red-flag-card.brf", draft)
+            make = partial(card_document, book, code, profile, draft)
+            label = "Red-flag card (braille" + (", draft)" if draft else ")")
+            listed.append(Entry(path, BRAILLE_CARD, label, _planner(book, code, make), profile=folder))
+        make = partial(book_document, book, code, profile, book_stem(book.config.title))
+        path = f"braille/{folder}/{book_stem(book.config.title)}-volume"
+        needs = (Need(Product.PAGE_STARTS, required=True),)
+        planner = _planner(book, code, make)
+        listed.append(Entry(path, BRAILLE_BOOK, "The book in braille", planner, needs, volumes=True, profile=folder))
+    return Listing(listed, KINDS, findings)
+
+
+def _planner(book: Book, code: Code, document: Callable[[], Document]) -> Callable[[Early], Plan]:
+    def plan(early: Early) -> Plan:
+        return Plan((), partial(_finish, book, code, document))
+
+    return plan
+
+
+def _finish(book: Book, code: Code, document: Callable[[], Document], done: Done) -> Made:
+    doc = document()
+    starts = done.products.get(Product.PAGE_STARTS)
+    made = Made(findings=_undefined(book, code, doc))
+    clock = Clock()
+    for output, cached in document_outputs(doc, code, first_pages(starts) if starts is not None else {}, done.cache):
+        made.outputs.append(output)
+        made.notes[output.path] = f"{pages(output.pages)}, {'from the cache' if cached else clock.lap()}"
+    return made
