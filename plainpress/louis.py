@@ -5,13 +5,15 @@ keeps web addresses, e-mail addresses and phone numbers uncontracted. It works i
 (a venv, an installed wheel), unlike Debian's ``python3-louis``, which serves Debian's own Python.
 PyPI's ``louis`` is an unrelated package.
 
-liblouis is not thread-safe: call it from one thread (the build's main thread does).
+liblouis is not thread-safe: this module makes one call at a time (the live preview serves from
+several threads).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import threading
 from functools import lru_cache
 
 from .errors import PlainpressError
@@ -21,6 +23,7 @@ DISPLAY = "en-us-brf.dis"  # North American ASCII braille (BRF)
 NO_CONTRACT = 0x1000  # liblouis.h typeforms: no_contract
 NO_UNDEFINED = 128  # liblouis.h translationModes: noUndefined (a character no table defines is left out)
 LOG_OFF = 60000  # liblouis.h logLevels: LOU_LOG_OFF
+_LOCK = threading.Lock()  # one liblouis call at a time
 _INSTALL = "install the Debian packages liblouis-bin and liblouis-data (apt-get install liblouis-bin liblouis-data)"
 
 
@@ -67,7 +70,9 @@ def version() -> str:
 @lru_cache(maxsize=32)
 def check_tables(tables: str) -> str:
     """``tables`` when liblouis can compile it; else a clear error naming the package."""
-    if not _library().lou_getTable(tables.encode()):
+    with _LOCK:
+        found = _library().lou_getTable(tables.encode())
+    if not found:
         raise BrailleUnavailable(f"the braille table {tables} cannot be loaded: {_INSTALL}")
     return tables
 
@@ -90,7 +95,8 @@ def _call(backward: bool, tables: str, text: str, typeform: list[int] | None = N
         if typeform is not None:
             forms = (ctypes.c_uint16 * size)(*typeform[:length], *([0] * (size - min(length, len(typeform)))))
         function = lib.lou_backTranslateString if backward else lib.lou_translateString
-        ok = function(tables.encode(), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen), forms, None, mode)
+        with _LOCK:
+            ok = function(tables.encode(), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen), forms, None, mode)
         if not ok:
             raise BrailleUnavailable(f"liblouis could not translate with {tables}: {_INSTALL}")
         if inlen.value >= length or size > length * 16 + 1024:  # all of the input was read

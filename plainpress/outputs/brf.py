@@ -282,3 +282,24 @@ def compose(code: Code, pages: list[Body], labels: list[str], print_pages: list[
         assert len(lines) == code.lines and all(len(line) <= code.cells for line in lines)
         out.append("\r\n".join(line.rstrip() for line in lines))
     return "".join(page + "\r\n\f" for page in out).encode("ascii")
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """One page of a BRF file as a reader checks it: Unicode braille, and what liblouis reads back."""
+
+    cells: str  # the page's lines in Unicode braille (U+2800-U+283F)
+    back: str  # each line back-translated, line for line
+
+
+def read_back(code: Code, data: bytes) -> list[ReadBack]:
+    """Each page of the BRF file ``data`` (as :func:`compose` makes it), for the live preview."""
+    pages = []
+    for page in data.decode("ascii").split("\f"):
+        lines = page.split("\r\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if lines:
+            back = "\n".join(louis.back_translate(code.tables, line) for line in lines)
+            pages.append(ReadBack("\n".join(louis.to_unicode(line) for line in lines), back))
+    return pages

@@ -95,6 +95,7 @@ class _Doc:
     item_id: str  # its id in the OPF manifest
     sentences: list[Sentence]
     job: AudioJob
+    marked: bytes = b""  # the document with its sentences marked (the live preview plays it)
     result: AudioResult | None = None
 
     @property
@@ -142,9 +143,10 @@ class ReadAloud:
     def plan(cls, book: Book, epub: bytes, layouts: Path = DEFAULT_LAYOUTS) -> ReadAloud:
         lexicon, voice = lexicon_for(book), voice_for(book)
         plan = cls(book, layouts, epub)
-        for href, item_id, _root, sentences in _marked(_read_entries(epub)):
+        for href, item_id, root, sentences in _marked(_read_entries(epub)):
             job = AudioJob(href, voice, book.config.speech.rate, segments(sentences, lexicon))
-            plan.docs.append(_Doc(href, item_id, sentences, job))
+            marked = etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+            plan.docs.append(_Doc(href, item_id, sentences, job, marked))
         return plan
 
     def planned(self) -> Iterator[Planned]:
