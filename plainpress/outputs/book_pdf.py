@@ -4,8 +4,12 @@ use, colophon."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from ..entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Scope, Task, book_stem
 from ..entries import Entry as CatalogueEntry
@@ -16,6 +20,7 @@ from ..messages import Messages, csl_locale
 from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
 from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
 from ..pdf.overflow import overflow_findings
+from ..pdf.pieces import BookPieces
 from ..pdf.printcss import page_of_content, print_stylesheets
 from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
@@ -51,6 +56,12 @@ def _plan(book: Book, layouts: Path, early: Early) -> Plan:
 
 
 def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[CardTier]]:
+    context = book_context(book, layouts)
+    return render_book(context, layouts), context["card"]
+
+
+def book_context(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> dict[str, Any]:
+    """What the book PDF's template is rendered with: every chapter converted once."""
     say = Messages(book.language)
     policy = policy_for(
         book,
@@ -90,9 +101,7 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
         )
         if present
     ]
-    html = render(
-        "pdf/book.html.j2",
-        layouts,
+    return dict(
         lang=book.language,
         book=book.config,
         toc=toc,
@@ -106,27 +115,72 @@ def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[Ca
         say=say,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    return html, card
 
 
-def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> PdfResult:
-    planned = plan_book_pdf(book, layouts)
-    result = render_job(planned.job)
+def render_book(
+    context: dict[str, Any],
+    layouts: Path = DEFAULT_LAYOUTS,
+    *,
+    chapters: list[Any] | None = None,
+    front: bool = True,
+    back: bool = True,
+    pages: Callable[[str], str] | None = None,
+    stand_ins: list[str] | None = None,
+) -> str:
+    """The book's HTML, or one piece of it: the front matter, some chapters, the back matter. With
+    ``pages``, the page numbers it prints are written as text (``data-page``) instead of counters.
+    ``stand_ins``: empty elements with the ids of targets in other pieces (WeasyPrint then keeps
+    the links to them; the merge points them at the real targets)."""
+
+    def page_attr(anchor: str) -> Markup:
+        return Markup(' data-page="{}"').format(pages(anchor)) if pages else Markup("")
+
+    chosen = context["chapters"] if chapters is None else chapters
+    return render(
+        "pdf/book.html.j2",
+        layouts,
+        **{**context, "chapters": chosen},
+        front=front,
+        back=back,
+        page_attr=page_attr,
+        stand_ins=stand_ins or [],
+    )
+
+
+# Lay the book PDF out as pieces in parallel and merge them (plainpress.outputs.book_pieces); off: one layout.
+IN_PIECES = False
+
+
+def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None) -> PdfResult:
+    planned = plan_book_pdf(book, layouts, pieces)
+    if isinstance(planned.job, BookPieces):
+        steps, results = planned.job.steps(), None
+        try:
+            while True:
+                results = [render_job(job) for _, job in steps.send(results)]
+        except StopIteration as stop:
+            result = stop.value
+    else:
+        result = render_job(planned.job)
     planned.finish(result)  # fails when the red-flag card does not fit on its page
     return result
 
 
-def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
-    """The book PDF's job; its result also carries where each page begins, for the EPUB's page list."""
-    html, card = book_html(book, layouts)
+def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None) -> Planned:
+    """The book PDF's job; its result also carries where each page begins, for the EPUB's page list.
+    In pieces, the job is a :class:`BookPieces`, whose steps the renderer lays out round by round."""
+    context = book_context(book, layouts)
+    html, card = render_book(context, layouts), context["card"]
     say = Messages(book.language)
-    sheets = (
-        *print_stylesheets(layouts, book.config.paper, say, "pdf/book.css"),
-        f"@page {{ @bottom-right {{ content: {page_of_content(say)}; }} }}",
-    )
+    shared = print_stylesheets(layouts, book.config.paper, say, "pdf/book.css")
+    sheets = (*shared, f"@page {{ @bottom-right {{ content: {page_of_content(say)}; }} }}")
     roots = (book.root, *layout_roots(layouts), *font_roots())
-    job = PdfJob(html, book.root, sheets, roots, f"{book.config.title} (book PDF)", page_starts=True)
+    title = f"{book.config.title} (book PDF)"
+    job = PdfJob(html, book.root, sheets, roots, title, page_starts=True)
     path = f"{book_stem(book.config.title)}.pdf"
+    if IN_PIECES if pieces is None else pieces:
+        base = PdfJob(html, book.root, tuple(shared), roots, title, page_starts=True)
+        job = BookPieces(context, layouts, render_book, base, say, path)
     return Planned(path, job, partial(_finish_book, book, path, card))
 
 

@@ -90,6 +90,13 @@ class PdfJob:
     roots: tuple[Path, ...]
     title: str
     page_starts: bool = False  # read where each page begins (the book PDF's page list needs it)
+    # A piece of the book PDF (plainpress.pdf.merge): links write their pages as marks the merge
+    # fills in, ``link_words`` are (id, role, words) of links to other pieces, ``stand_ins`` the ids
+    # of empty elements that stand for those targets (left out of anchors and page starts).
+    piece: bool = False
+    link_words: tuple[tuple[str, str, str], ...] = ()
+    stand_ins: tuple[str, ...] = ()
+    furniture: bool = False  # a layer of page furniture only (plainpress.pdf.stamp): untagged, as laid out
 
     def digest(self) -> str:
         """A hash of the job's own text; the files it loads are checked by the cache separately."""
@@ -98,6 +105,12 @@ class PdfJob:
             h.update(part.encode())
             h.update(b"\0")
         h.update(b"starts" if self.page_starts else b"")
+        h.update(b"furniture" if self.furniture else b"")
+        if self.piece:
+            h.update(b"piece\0")
+            for part in (*(x for w in self.link_words for x in w), "\0", *self.stand_ins):
+                h.update(part.encode())
+                h.update(b"\0")
         return h.hexdigest()
 
 
@@ -170,6 +183,10 @@ def render_job(job: PdfJob) -> PdfResult:
     try:
         css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in job.stylesheets]
         html = HTML(string=job.html, base_url=base, url_fetcher=fetcher)
+        if job.furniture:
+            document = html.render(stylesheets=css, font_config=fonts)
+            data = document.write_pdf()
+            return PdfResult(data, len(document.pages), seconds=time.monotonic() - started)
         document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
         wide = wide_tables(document)
         if wide:  # too wide for the page at this print size: stacked, and laid out again
@@ -179,14 +196,20 @@ def render_job(job: PdfJob) -> PdfResult:
             html.wrapper_element = ElementWrapper.from_html_root(html.etree_element, content_language=None)
             document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
         overflowing = overflows(document)
-        with our_tags():  # one structure element per HTML element (see pdftags)
+        known = {(ident, role): words for ident, role, words in job.link_words}
+        with our_tags(job.piece, known):  # one structure element per HTML element (see pdftags)
             raw = document.write_pdf(pdf_variant="pdf/ua-1")
     except ResourceRefused:
         pass
     if fetcher.refused:
         raise RenderError(f"{job.title}: refused to load resources from outside the book: {', '.join(fetcher.refused)}")
-    anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+    stand_ins = set(job.stand_ins)
+    anchors = {
+        name: number for number, page in enumerate(document.pages, 1) for name in page.anchors if name not in stand_ins
+    }
     starts = _page_starts(document) if job.page_starts else []
+    for start in starts:
+        start.ids[:] = [i for i in start.ids if i not in stand_ins]
     data = _finish(raw)
     served = dict(sorted(fetcher.served.items()))
     seconds = time.monotonic() - started

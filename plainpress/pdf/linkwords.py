@@ -11,7 +11,10 @@ target (``term-benzodiazepine``). This reads where a link goes from the HTML it 
 - a heading of its own (a part, a section) is its words and page: "Living with twitches, page 8";
 - any other place is its section's title and page; a web address, e-mail or phone link says so.
 
-An ``aria-label`` on the link is already words, and is used as it is. The words come from the
+An ``aria-label`` on the link is already words, and is used as it is. A piece of the book laid out
+on its own (see :mod:`plainpress.pdf.merge`) does not know its page numbers: with ``later`` it
+writes :func:`page_mark` for them, which the merge replaces, and ``known`` gives the words of
+links to places in other pieces (worked out from the whole book's HTML). The words come from the
 message files (``link.*`` keys), so a book in Spanish gets Spanish links.
 """
 
@@ -24,6 +27,12 @@ from urllib.parse import unquote, urlsplit
 from ..messages import Messages
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around an id whose page the merge writes in
+
+
+def page_mark(ident: str) -> str:
+    """Stands for the page ``ident`` is printed on, until the pieces are merged."""
+    return f"{MARK_OPEN}{ident}{MARK_CLOSE}"
 
 
 def text_of(element: Any) -> str:
@@ -31,10 +40,20 @@ def text_of(element: Any) -> str:
 
 
 class LinkWords:
-    def __init__(self, language: str, root: Any, first_page: Mapping[str, int], parents: Mapping[int, Any]) -> None:
+    def __init__(
+        self,
+        language: str,
+        root: Any,
+        first_page: Mapping[str, int],
+        parents: Mapping[int, Any],
+        later: bool = False,
+        known: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
         self.say = Messages(language)
         self.first_page = first_page
         self.parents = parents
+        self.later = later
+        self.known = known or {}
         self.ids: dict[str, Any] = {}
         if root is not None:
             for element in root.iter():
@@ -52,11 +71,15 @@ class LinkWords:
         if parts.scheme or parts.netloc:
             return self.say("link.web", address=(parts.netloc + parts.path).rstrip("/") or href)
         ident = unquote(parts.fragment)
+        role = link.get("role") or ""
+        if (ident, role) in self.known:
+            return self.known[ident, role]
         target = self.ids.get(ident)
-        page = self.first_page.get(ident, -1) + 1
+        page: int | str = self.first_page.get(ident, -1) + 1
+        if page and self.later:
+            page = page_mark(ident)
         if target is None:
             return self.say("link.page", page=page) if page else text_of(link)
-        role = link.get("role") or ""
         if role == "doc-glossref" or target.tag == "dt" or (target.tag == "dd" and role == "doc-glossref"):
             term = target.find(".//dfn")
             return self.say(

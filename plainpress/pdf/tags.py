@@ -321,7 +321,8 @@ def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: list[Any])
         for kid in tagger.tags.values():  # content of boxes the walk did not reach
             tagger.layout.kids.append(("mcid", number, kid["mcid"]))
         tagger.tags.clear()
-    words = LinkWords(tagger.root_language or "en", root_element, tagger.first_page, tagger.parents)
+    later, known = _WORDS.get("later", False), _WORDS.get("known", {})
+    words = LinkWords(tagger.root_language or "en", root_element, tagger.first_page, tagger.parents, later, known)
     write_tree(pdf, document, document_node, tagger, words)
 
 
@@ -334,18 +335,22 @@ def _html_element(document: Any) -> Any:
 
 
 _LOCK = threading.Lock()
+_WORDS: dict[str, Any] = {}  # how links say their pages while the block of our_tags runs
 
 
 @contextmanager
-def our_tags() -> Iterator[None]:
+def our_tags(later: bool = False, known: dict[tuple[str, str], str] | None = None) -> Iterator[None]:
     """While the block runs, the pinned WeasyPrint writes our structure tree; afterwards its own
-    again (other code in the process, the checker's tests, may want WeasyPrint's raw output)."""
+    again (other code in the process, the checker's tests, may want WeasyPrint's raw output).
+    ``later`` and ``known``: a piece of the book, whose links' pages the merge writes in."""
     import weasyprint.pdf
 
     with _LOCK:
         theirs = weasyprint.pdf.add_tags
         weasyprint.pdf.add_tags = add_tags
+        _WORDS.update(later=later, known=known or {})
         try:
             yield
         finally:
             weasyprint.pdf.add_tags = theirs
+            _WORDS.clear()

@@ -42,6 +42,18 @@ def watch_parent(build: int) -> None:
     threading.Thread(target=watch, name="watch-build", daemon=True).start()
 
 
+@dataclass
+class _Round:
+    """An output laid out in rounds (the book PDF in pieces): ``steps`` yields each round's named jobs,
+    receives their results, and returns the output's result."""
+
+    planned: Planned
+    steps: Any
+    results: list[Any] = field(default_factory=list)
+    waiting: int = 0
+    cached: bool = True
+
+
 def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
     """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``)."""
     return job.run() if isinstance(job, AudioJob) else render_job(job)
@@ -103,10 +115,14 @@ class Renderer:
     def run(self, planned: Iterable[Planned]) -> Iterator[Rendered]:
         """Submit each job as it is planned (the first, the longest, starts at once) and yield results as
         they come: cached ones at once, rendered ones in the order they finish."""
-        running: dict[Future[PdfResult], tuple[Planned, str | None]] = {}
+        running: dict[Future[PdfResult], tuple[Any, ...]] = {}
         for item in planned:
-            if self.dump is not None and isinstance(item.job, PdfJob):
+            if self.dump is not None and (isinstance(item.job, PdfJob) or hasattr(item.job, "steps")):
                 self._write_dump(item)
+            if hasattr(item.job, "steps"):
+                yield from self._advance(_Round(item, item.job.steps()), None, running)
+                yield from self._collect(running, block=False)
+                continue
             key = self.cache.key(item.job) if self.cache else None
             hit = self.cache.get(key, getattr(item.job, "kind", "pdf")) if self.cache and key else None
             if hit is not None:
@@ -114,19 +130,58 @@ class Renderer:
             elif self._executor is None:
                 yield self._done(item, key, run_job(item.job))
             else:
-                running[self._executor.submit(run_job, item.job)] = (item, key)
+                running[self._executor.submit(run_job, item.job)] = (item, key, item.path)
             yield from self._collect(running, block=False)
         while running:
             yield from self._collect(running, block=True)
 
-    def _collect(self, running: dict[Future[PdfResult], tuple[Planned, str | None]], block: bool) -> Iterator[Rendered]:
+    def _collect(self, running: dict[Future[PdfResult], tuple[Any, ...]], block: bool) -> Iterator[Rendered]:
         if block:
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
         else:
             finished = {f for f in running if f.done()}
-        for future in sorted(finished, key=lambda f: running[f][0].path):
-            item, key = running.pop(future)
-            yield self._done(item, key, future.result())
+        for future in sorted(finished, key=lambda f: running[f][-1]):
+            entry = running.pop(future)
+            if isinstance(entry[0], _Round):
+                step, index, key, name = entry
+                step.results[index] = self._keep(name, key, future.result())
+                step.waiting -= 1
+                if not step.waiting:
+                    yield from self._advance(step, step.results, running)
+            else:
+                item, key, _ = entry
+                yield self._done(item, key, future.result())
+
+    def _advance(self, step: _Round, sent: list[Any] | None, running: dict[Future[PdfResult], tuple[Any, ...]]):
+        """Start the next round of ``step`` (jobs from the cache at once); its result once there is none."""
+        while True:
+            try:
+                jobs = step.steps.send(sent)
+            except StopIteration as stop:
+                yield Rendered(step.planned, stop.value, step.cached)
+                return
+            step.results, step.waiting = [None] * len(jobs), 0
+            for index, (name, job) in enumerate(jobs):
+                key = self.cache.key(job) if self.cache else None
+                hit = self.cache.get(key) if self.cache and key else None
+                if hit is not None:
+                    step.results[index] = hit
+                    continue
+                step.cached = False
+                if self._executor is None:
+                    step.results[index] = self._keep(name, key, run_job(job))
+                else:
+                    running[self._executor.submit(run_job, job)] = (step, index, key, name)
+                    step.waiting += 1
+            if step.waiting:
+                return
+            sent = step.results
+
+    def _keep(self, name: str, key: str | None, result: PdfResult) -> PdfResult:
+        self.laid_out.append(name)
+        if self.cache and key:
+            self.cache.put(key, result)
+        return result
 
     def _done(self, item: Planned, key: str | None, result: PdfResult) -> Rendered:
         if isinstance(item.job, PdfJob):
