@@ -18,16 +18,15 @@ Entries are kept for one build: those the last build did not use are removed aft
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from weasyprint.text.ffi import pango
-
 from .errors import SourceError
 from .model import PageStart
-from .pdf.layout import PdfJob, PdfResult
+from .pdf.jobs import PdfJob, PdfResult
 from .pdf.overflow import Overflow
 from .safety import read_regular
 from .stamp import FileHashes, clear, code_fingerprint, write_whole
@@ -52,12 +51,23 @@ def _start(record: dict) -> PageStart:
     return PageStart(list(ids), tuple(first) if first else None, occurrence)
 
 
+def _pango_version() -> int:
+    from weasyprint.text.ffi import pango  # loads WeasyPrint: only once a cache key is made
+
+    return pango.pango_version()
+
+
 @dataclass
 class RenderCache:
     folder: Path
-    code: str = field(default_factory=lambda: f"{code_fingerprint()} pango {pango.pango_version()}")
     hashes: FileHashes = field(default_factory=FileHashes)
     used: set[str] = field(default_factory=set)
+
+    @functools.cached_property
+    def code(self) -> str:
+        """This package's code and Pango's version, in every key; read when a key is first asked for, so
+        that a build that lays out nothing does not load WeasyPrint."""
+        return f"{code_fingerprint()} pango {_pango_version()}"
 
     def key(self, job: PdfJob | AudioJob) -> str:
         return hashlib.sha256(f"{self.code}\0{job.digest()}".encode()).hexdigest()

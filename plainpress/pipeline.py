@@ -21,7 +21,7 @@ from .outputs.cards import plan_cards
 from .outputs.epub import render_epub
 from .outputs.handouts import plan_handouts
 from .outputs.read_aloud import ReadAloud, read_aloud_name
-from .pdf.layout import Planned
+from .pdf.jobs import Planned
 from .progress import Clock, pages
 from .resources import check_layouts
 from .safety import read_regular

@@ -4,6 +4,9 @@ nothing above it, and the id of each kind of target is spelled only in plainpres
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from plainpress.model import (
@@ -97,3 +100,26 @@ def test_anchors():
     assert len({chapter_anchor("a", "x"), title_anchor("a"), part_anchor("a"), chapter_anchor("a")}) == 4
     assert reference_anchor("smith2020") == "ref-smith2020"
     assert term_anchor("Benzodiazepine (BZD)") == "term-benzodiazepine-bzd"
+
+
+RUN_AND_LIST_MODULES = """
+import sys
+from plainpress.cli import main
+code = main(sys.argv[1:])
+print("\\n".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+
+def test_only_epub_loads_neither_weasyprint_nor_pikepdf(tmp_path):
+    """``build --only epub`` (with the cache, as editors run it) lays out no PDF, so it must not even
+    import the PDF renderer or pikepdf: the modules loaded once the build is done are listed."""
+    book = shutil.copytree(Path(__file__).parent / "fixtures" / "mini", tmp_path / "book")
+    command = [sys.executable, "-c", RUN_AND_LIST_MODULES, "build", "--book", str(book), "--only", "epub"]
+    done = subprocess.run([*command, "--out", str(tmp_path / "dist")], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"plainpress.outputs.epub", "plainpress.pipeline", "ebooklib"} <= loaded
+    assert list((tmp_path / "dist").glob("*.epub"))
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("weasyprint", "pikepdf", "pydyf"))
+    assert heavy == [], heavy

@@ -27,7 +27,7 @@ from ..errors import Finding
 from ..markup import convert, policy_for
 from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
-from ..pdf.layout import Planned
+from ..pdf.jobs import Planned
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for
 from ..synth import AudioJob, AudioResult

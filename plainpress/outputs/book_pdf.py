@@ -18,9 +18,8 @@ from ..fonts import font_roots
 from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
-from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.jobs import PdfJob, PdfResult, Planned
 from ..pdf.overflow import overflow_findings
-from ..pdf.pieces import BookPieces
 from ..pdf.printcss import page_of_content, print_stylesheets
 from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
@@ -152,6 +151,9 @@ IN_PIECES = False
 
 
 def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None) -> PdfResult:
+    from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
+    from ..pdf.pieces import BookPieces
+
     planned = plan_book_pdf(book, layouts, pieces)
     if isinstance(planned.job, BookPieces):
         steps, results = planned.job.steps(), None
@@ -179,6 +181,8 @@ def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | No
     job = PdfJob(html, book.root, sheets, roots, title, page_starts=True)
     path = f"{book_stem(book.config.title)}.pdf"
     if IN_PIECES if pieces is None else pieces:
+        from ..pdf.pieces import BookPieces  # the merge's pikepdf: only for a book laid out in pieces
+
         base = PdfJob(html, book.root, tuple(shared), roots, title, page_starts=True)
         job = BookPieces(context, layouts, render_book, base, say, path)
     return Planned(path, job, partial(_finish_book, book, path, card))

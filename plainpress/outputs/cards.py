@@ -14,7 +14,7 @@ from ..errors import Finding, Location, RenderError
 from ..fonts import font_roots
 from ..messages import Messages
 from ..model import Book, Output, Profile, RedFlag, output_path
-from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.jobs import PdfJob, PdfResult, Planned
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import print_stylesheets
 from ..templates import DEFAULT_LAYOUTS, layout_roots, render
@@ -99,6 +99,8 @@ def render_card(
 ) -> PdfResult:
     """variant: 'standard', 'large-print', or 'sheet-<paper>'."""
     planned = plan_card(book, profile, variant, layouts, draft)
+    from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
+
     result = render_job(planned.job)
     planned.finish(result)  # fails when the card does not fit on one page
     return result

@@ -24,7 +24,7 @@ from ..markup import cited_keys, convert, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path, reference_anchor
 from ..nobreak import nobreak_chars
-from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.jobs import PdfJob, PdfResult, Planned
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import css_string, page_of_content, print_stylesheets
 from ..sources.bibliography import format_entries
@@ -247,6 +247,8 @@ def _finish_handout(
 
 def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Output:
     planned = plan_index(book, profile, paper, layouts)
+    from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
+
     return planned.finish(render_job(planned.job))[0]
 
 

@@ -27,7 +27,7 @@ from lxml import etree
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Task, book_stem
 from ..errors import Finding, RenderError
 from ..model import Book, Output
-from ..pdf.layout import Planned
+from ..pdf.jobs import Planned
 from ..readability import WORD
 from ..sentences import Sentence, mark_document
 from ..speech import Lexicon, lexicon_for, voice_for

@@ -12,7 +12,6 @@ import hashlib
 import io
 import mimetypes
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,10 +25,11 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..errors import Finding, RenderError
-from ..model import Output, PageStart, line_pattern
+from ..errors import RenderError
+from ..model import PageStart, line_pattern
 from ..safety import read_regular
-from .overflow import Overflow, overflows, stack, wide_tables
+from .jobs import PdfJob, PdfResult
+from .overflow import overflows, stack, wide_tables
 from .tags import our_tags
 
 
@@ -66,62 +66,6 @@ class GuardedFetcher(URLFetcher):
 
     def __hash__(self) -> int:
         return id(self)
-
-
-@dataclass
-class PdfResult:
-    data: bytes
-    pages: int
-    anchors: dict[str, int] = field(default_factory=dict)  # id -> page number (from 1)
-    page_starts: list[PageStart] = field(default_factory=list)
-    resources: dict[str, str] = field(default_factory=dict)  # every file it loaded -> its sha256
-    seconds: float = 0.0  # how long it took to lay out and write
-    overflows: list[Overflow] = field(default_factory=list)  # boxes past their page's content area
-    stacked: int = 0  # tables set stacked because they were too wide for the page
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """Everything one PDF is made from; rendering it is a pure function of these fields."""
-
-    html: str
-    base_url: Path
-    stylesheets: tuple[str, ...]
-    roots: tuple[Path, ...]
-    title: str
-    page_starts: bool = False  # read where each page begins (the book PDF's page list needs it)
-    # A piece of the book PDF (plainpress.pdf.merge): links write their pages as marks the merge
-    # fills in, ``link_words`` are (id, role, words) of links to other pieces, ``stand_ins`` the ids
-    # of empty elements that stand for those targets (left out of anchors and page starts).
-    piece: bool = False
-    link_words: tuple[tuple[str, str, str], ...] = ()
-    stand_ins: tuple[str, ...] = ()
-    furniture: bool = False  # a layer of page furniture only (plainpress.pdf.stamp): untagged, as laid out
-
-    def digest(self) -> str:
-        """A hash of the job's own text; the files it loads are checked by the cache separately."""
-        h = hashlib.sha256()
-        for part in (self.html, str(self.base_url), *self.stylesheets, *map(str, self.roots), self.title):
-            h.update(part.encode())
-            h.update(b"\0")
-        h.update(b"starts" if self.page_starts else b"")
-        h.update(b"furniture" if self.furniture else b"")
-        if self.piece:
-            h.update(b"piece\0")
-            for part in (*(x for w in self.link_words for x in w), "\0", *self.stand_ins):
-                h.update(part.encode())
-                h.update(b"\0")
-        return h.hexdigest()
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One PDF output to make: its job, and what to do with the result (checks that need the
-    layout, and the :class:`Output` to write). ``finish`` runs in the main process."""
-
-    path: str
-    job: PdfJob
-    finish: Callable[[PdfResult], tuple[Output, list[Finding]]]
 
 
 def _page_starts(document: Document) -> list[PageStart]:

@@ -19,14 +19,16 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
-
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
 
 from ..errors import Finding, Location, Severity
 from ..mdext.lines import LineFinder
 from ..model import Article, chapter_of
+
+if TYPE_CHECKING:  # WeasyPrint is imported by the functions that read boxes: findings need none of it
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure import boxes
 
 TOLERANCE = 1.0  # CSS px (0.75 pt): rounding, and a border's half-pixel
 STACKED = "stacked-table"
@@ -53,6 +55,8 @@ def _content_area(page_box: boxes.PageBox) -> tuple[float, float, float, float]:
 def _walk(box: boxes.Box, transformed: bool = False) -> Iterator[tuple[boxes.Box, bool]]:
     """Every box of the page's content (margin boxes left out), with whether a CSS transform moves it
     (its coordinates are then not where it is drawn: the card sheet's turned cards)."""
+    from weasyprint.formatting_structure import boxes
+
     stack = [(box, transformed)]
     while stack:
         current, moved = stack.pop()
@@ -72,6 +76,8 @@ def _past(box: boxes.Box, area: tuple[float, float, float, float]) -> float:
 
 def wide_tables(document: Document) -> list[ElementTree.Element]:
     """The table elements whose box runs past the content area, each once, in document order."""
+    from weasyprint.formatting_structure import boxes
+
     found: dict[int, ElementTree.Element] = {}
     for page in document.pages:
         area = _content_area(page._page_box)
@@ -85,6 +91,8 @@ def wide_tables(document: Document) -> list[ElementTree.Element]:
 
 def overflows(document: Document) -> list[Overflow]:
     """Every piece of text and every image past its page's content area, once per element."""
+    from weasyprint.formatting_structure import boxes
+
     out: list[Overflow] = []
     parents: dict[int, ElementTree.Element] = {}
     for number, page in enumerate(document.pages, 1):
@@ -126,6 +134,8 @@ def _anchor(element: ElementTree.Element, parents: dict[int, ElementTree.Element
 
 
 def _words(box: boxes.Box) -> str:
+    from weasyprint.formatting_structure import boxes
+
     texts = [b.text for b in box.descendants() if isinstance(b, boxes.TextBox)] if hasattr(box, "descendants") else []
     if isinstance(box, boxes.TextBox):
         texts = [box.text]

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..cache import RenderCache
 from ..errors import PlainpressError
-from ..pdf.layout import PdfJob, PdfResult, Planned, render_job
+from ..pdf.jobs import PdfJob, PdfResult, Planned
 from ..safety import DUMP_INDEX, naming, write_atomic
 from ..synth import AudioJob, AudioResult
 
@@ -56,7 +56,11 @@ class _Round:
 
 def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
     """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``)."""
-    return job.run() if isinstance(job, AudioJob) else render_job(job)
+    if isinstance(job, AudioJob):
+        return job.run()
+    from ..pdf.layout import render_job  # WeasyPrint, only in a process that lays out a PDF
+
+    return render_job(job)
 
 
 @dataclass
