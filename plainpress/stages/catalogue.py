@@ -105,7 +105,13 @@ def catalogue(
         return listed[item]
 
     def providers(product: Product) -> list[Entry]:
-        return [e for i in lines if product in i.provides for e in listing(i).entries if product in e.provides]
+        return [
+            e
+            for i in lines
+            if product in i.provides
+            for e in listing(i).entries
+            if product in e.provides or product in e.early
+        ]
 
     chosen = Catalogue([], providers=providers)
     for item in lines:
