@@ -497,22 +497,30 @@ def test_a_character_without_braille_is_reported_and_a_language_without_tables_s
     assert not [o for o in result.outputs if o.path.endswith(".brf")]
 
 
-def test_the_preview_shows_each_braille_file_page_by_page_beside_its_back_translation() -> None:
-    from plainpress.braille_preview import braille_files, braille_view
-    from plainpress.preview import Preview, index_page
+def test_the_preview_shows_each_braille_file_page_by_page_beside_its_back_translation(tmp_path: Path) -> None:
+    from plainpress.preview import Preview
 
     preview = Preview(FIXTURES / "mini")
     assert not preview.rebuild().errors
-    files = braille_files(preview)
-    assert {"braille/neutral/first-steps.brf", "braille/neutral/red-flag-card.brf"} <= set(files)
-    assert "/braille/braille/neutral/first-steps.brf" in index_page(preview).decode()
-    page = braille_view(preview, "braille/neutral/first-steps.brf").decode()
-    shown = files["braille/neutral/first-steps.brf"]
-    assert page.count('class="braille-page"') == shown.pages == len(pages_of(shown.data))
-    cells = re.findall(r'<pre class="cells"[^>]*>(.*?)</pre>', page, re.S)
-    assert all(set(c) <= {chr(n) for n in range(0x2800, 0x2900)} | {"\n"} for c in cells)
-    back = " ".join(re.findall(r'<pre class="back"[^>]*>(.*?)</pre>', page, re.S))
-    assert "First steps" in back and "Go to bed at the same time each night." in re.sub(r"\s+", " ", back)
+    index = preview.index().decode()
+    for path in ("braille/neutral/first-steps.brf", "braille/neutral/red-flag-card.brf"):
+        assert f'href="/view/{path}"' in index
+    built = build(FIXTURES / "mini", tmp_path / "dist", only="braille")  # the build's own files, to compare
+    volumes = sorted(o.path for o in built.outputs if o.kind == "braille-book")
+    assert len(volumes) >= 1 and f'href="/view/{volumes[0]}"' in index
+    for path in ("braille/neutral/first-steps.brf", *volumes):
+        shown = next(o for o in built.outputs if o.path == path)
+        assert preview.made(path)[0].data == shown.data  # the same pipeline: the same bytes (print page numbers too)
+        page = preview.view(path).decode()
+        assert page.count('class="braille-page"') == shown.pages == len(pages_of(shown.data))
+        cells = re.findall(r'<pre class="cells"[^>]*>(.*?)</pre>', page, re.S)
+        assert "".join(cells) and set("".join(cells)) <= {chr(n) for n in range(0x2800, 0x2900)} | {"\n"}
+        back = " ".join(re.findall(r'<pre class="back"[^>]*>(.*?)</pre>', page, re.S))
+        assert "First steps" in back
+        if path.endswith("first-steps.brf"):
+            assert "Go to bed at the same time each night." in re.sub(r"\s+", " ", back)
+    if len(volumes) > 1:
+        assert f'href="/view/{volumes[1]}"' in preview.view(volumes[0]).decode()
 
 
 WORDS = ["the", "children", "muscle", "twitch", "www.example.org/a-long-path/to/somewhere", "555-0100", "and", "ALS"]

@@ -21,9 +21,13 @@ import pdfplumber
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from plainpress import louis
+from plainpress.entries import Selection
 from plainpress.outputs.epub import documents
 from plainpress.stages.analyse import analyse
+from plainpress.stages.catalogue import catalogue
 from plainpress.stages.gather import gather
+from plainpress.stages.read import read_book
 from plainpress.templates import DEFAULT_LAYOUTS
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT
@@ -269,3 +273,46 @@ def test_serve_stops_cleanly(tmp_path: Path, number: int) -> None:
     assert code == 0, running.output()
     assert took < 10
     assert "preview stopped" in running.output()
+
+
+MEDIA = {".pdf": ("application/pdf", b"%PDF-"), ".epub": ("application/epub+zip", b"PK\x03\x04")}
+MEDIA |= {".brf": ("text/plain", b""), ".mp3": ("audio/mpeg", b"ID3")}
+
+
+def test_every_output_in_the_catalogue_is_served_by_its_path(server: Server) -> None:
+    book, _ = read_book(server.book)
+    listed = catalogue(book, DEFAULT_LAYOUTS, Selection(audio=True))
+    assert {e.kind.name for e in listed} >= {"epub", "pdf", "handout", "card", "braille-book", "audio", "read-aloud"}
+    port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+    for entry in listed:
+        path = f"{entry.path}-1.brf" if entry.volumes else entry.path
+        media, start = MEDIA[Path(path).suffix]
+        status, served, data = server.get(path)
+        assert (status, served.split(";")[0]) == (200, media), path
+        assert data.startswith(start) and len(data) > 100, path
+        if path.endswith(".brf"):
+            assert set(data.decode("ascii")) <= set(louis.ASCII_BRAILLE) | {"\r", "\n", "\f"}, path
+    for missing in ("/no-such-book.pdf", f"/{listed.entry(path).path}-99.brf", "/view/no-such.pdf"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", missing)
+        answer = connection.getresponse()
+        assert answer.status == 404 and "has no page" in answer.read().decode(), missing
+        connection.close()
+
+
+def test_the_preview_is_templates_and_under_300_lines_of_python() -> None:
+    """The preview is the build's pipeline: its own Python (with the command) stays small, its pages are
+    templates in layouts/preview/, and what a page shows of an output comes from that output's module."""
+    python = [ROOT / "plainpress" / "preview.py", ROOT / "plainpress" / "commands" / "serve.py"]
+    assert not (ROOT / "plainpress" / "preview").exists()  # (a package would be counted whole)
+    lines = sum(len(path.read_text().splitlines()) for path in python)
+    print(f"the preview's Python: {lines} lines")
+    assert lines < 300
+    for path in python:
+        assert not re.search(r"<(html|head|style|script|main|h1|p|a|ul|li|table|div|section)[\s>]", path.read_text())
+    assert (
+        not list((ROOT / "plainpress").glob("*listen*.py"))
+        and not (ROOT / "plainpress" / "braille_preview.py").exists()
+    )
+    pages = {p.name for p in (ROOT / "layouts" / "preview").rglob("*.j2")}
+    assert {"index.html.j2", "message.html.j2", "pdf.html.j2", "brf.html.j2", "mp3.html.j2", "listen.html.j2"} <= pages
