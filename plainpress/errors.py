@@ -155,9 +155,3 @@ class UsageError(PlainpressError):
 
 class BuildLocked(PlainpressError):
     exit_code = 4
-
-
-class MachineRefused(PlainpressError):
-    """The machine refused (disk full, read-only, permission, a path that cannot be made)."""
-
-    exit_code = 5

@@ -28,8 +28,6 @@ from .paths import PACKAGE_LAYOUTS
 
 MESSAGES_DIR = PACKAGE_LAYOUTS / "messages"
 DEFAULT_LANGUAGE = "en"
-# Names babel knows for a locale's own date formats; anything else is a CLDR pattern.
-DATE_FORMATS = {"short", "medium", "long", "full"}
 
 
 def base_language(tag: str) -> str:

@@ -28,7 +28,8 @@ from plainpress.fonts import font_roots
 from plainpress.outputs.epub import render_epub
 from plainpress.outputs.epub_images import guard_package
 from plainpress.outputs.handouts import all_entries, handout_job
-from plainpress.pdf.layout import ResourceRefused, render_job, render_pdf
+from plainpress.pdf.jobs import PdfJob
+from plainpress.pdf.layout import ResourceRefused, render_job
 from plainpress.resources import check_layouts
 from plainpress.stages.analyse import analyse
 from plainpress.stages.gather import gather
@@ -230,7 +231,7 @@ def test_the_pdf_fetcher_refuses_what_an_svg_logo_loads_and_the_build_fails(tmp_
 
 
 @pytest.mark.timeout(120)
-def test_render_pdf_records_every_refusal_even_inside_svg(tmp_path):
+def test_a_layout_records_every_refusal_even_inside_svg(tmp_path):
     secret = _secret(tmp_path)
     base = tmp_path / "book"
     base.mkdir()
@@ -244,7 +245,7 @@ def test_render_pdf_records_every_refusal_even_inside_svg(tmp_path):
         html = f'<html lang="en"><head><title>t</title></head><body><p>{body}</p></body></html>'
 
         def render(html: str = html, name: str = name) -> None:
-            render_pdf(html, base, [], [base, *font_roots()], name)
+            render_job(PdfJob(html, base, (), (base, *font_roots()), name))
 
         error = _watch(base, tmp_path / "dist", secret, render)
         assert isinstance(error, RenderError) and "refused to load resources" in str(error), name
@@ -252,7 +253,7 @@ def test_render_pdf_records_every_refusal_even_inside_svg(tmp_path):
     css = "p { background: url(https://example.com/bg.png) }"
     html = '<html lang="en"><head><title>t</title></head><body><p>x</p></body></html>'
     with pytest.raises(RenderError, match=r"example\.com/bg\.png"):
-        render_pdf(html, base, [css], [base, *font_roots()], "css")
+        render_job(PdfJob(html, base, (css,), (base, *font_roots()), "css"))
     assert issubclass(ResourceRefused, BaseException) and not issubclass(ResourceRefused, Exception)
 
 

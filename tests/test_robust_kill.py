@@ -21,16 +21,35 @@ from plainpress.stages.publish import builds_folder
 from .helpers import ROOT
 from .robust_helpers import copy_mini, snapshot
 
-PAUSE = "PLAINPRESS_TEST_PAUSE_BEFORE_SWITCH"
+# A build that stops in the middle of the switch: the new folder is complete and the link to it made,
+# dist/ not yet replaced. The fault is injected from outside: os.symlink is wrapped before the CLI runs.
+PAUSING_BUILD = """
+import os, sys, time
+from pathlib import Path
+
+flag = Path(sys.argv.pop(1))
+make_link = os.symlink
+
+
+def pausing(source, link, *args, **kwargs):
+    make_link(source, link, *args, **kwargs)
+    if str(link).endswith(".new-link"):  # dist's next link: pause before it replaces dist
+        flag.touch()
+        time.sleep(5)
+
+
+os.symlink = pausing
+from plainpress.cli import main
+
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def _start(book: Path, out: Path, pause: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1795000000"}
-    env.pop(PAUSE, None)
-    if pause is not None:
-        env[PAUSE] = str(pause)
+    program = [str(ROOT / "build.py")] if pause is None else ["-c", PAUSING_BUILD, str(pause)]
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "build", "--book", str(book), "--out", str(out), "--quiet"],
+        [sys.executable, *program, "build", "--book", str(book), "--out", str(out), "--quiet"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

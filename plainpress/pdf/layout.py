@@ -113,10 +113,6 @@ def _page_starts(document: Document) -> list[PageStart]:
     return pages
 
 
-def render_pdf(html: str, base_url: Path, stylesheets: list[str], roots: list[Path], title: str) -> PdfResult:
-    return render_job(PdfJob(html, base_url, tuple(stylesheets), tuple(roots), title, page_starts=True))
-
-
 def render_job(job: PdfJob) -> PdfResult:
     """Lay out and write one PDF. Safe to run in a worker process: it reads only the job."""
     started = time.monotonic()

@@ -15,7 +15,6 @@ direction, so a card printed sideways reads right); anywhere else, a space.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,17 +259,3 @@ def _contents(link: Dictionary) -> str | None:
 
 def render(lines: list[Line]) -> str:
     return "\n".join(str(line) for line in lines) + "\n"
-
-
-def sections(lines: list[Line], role: str = "Sect") -> Iterator[list[Line]]:
-    """The transcript cut at each top-level element of ``role`` (a chapter of the book PDF)."""
-    current: list[Line] | None = None
-    for line in lines:
-        if line.depth <= 1 and line.role != "Document":
-            if current:
-                yield current
-            current = [line] if line.role == role else None
-        elif current is not None:
-            current.append(line)
-    if current:
-        yield current

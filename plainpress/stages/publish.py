@@ -112,12 +112,6 @@ def _switch(out: Path, folder: Path) -> None:
     if link.is_symlink():  # ours, left by a build killed here; anything else there stops the os.symlink below
         link.unlink()
     os.symlink(os.path.relpath(folder, out.parent), link)
-    pause = os.environ.get("PLAINPRESS_TEST_PAUSE_BEFORE_SWITCH")
-    if pause:  # a test hook: lets the kill test stop a build in the middle of the switch
-        Path(pause).touch()
-        import time
-
-        time.sleep(5)
     os.replace(link, out)
     _fsync_dir(out.parent)
 
@@ -135,8 +129,3 @@ def _clean(builds: Path, keep: Path) -> None:
     for child in builds.iterdir():
         if child != keep and child.name.startswith(OUR_BUILDS) and child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
-
-
-def current(out: Path) -> Path | None:
-    """The folder ``out`` points at now, if any."""
-    return out.resolve() if out.exists() else None
