@@ -64,9 +64,10 @@ class _Linker(Treeprocessor):
                 if before.tail:
                     self._link_text(element, before)
                 continue
+            children = list(element)  # before the text is linked: the links made in it are not read again
             if element.text:
                 self._link_text(element, None)
-            for child in reversed(list(element)):
+            for child in reversed(children):
                 stack.append((element, child))
                 if child.tag not in SKIP and not SKIP_CLASSES & set((child.get("class") or "").split()):
                     stack.append((child, None))
