@@ -99,3 +99,15 @@ def assert_pdfua(paths: list[Path]) -> None:
     known = sorted({failure.rule for _, failure in problems})
     if known:
         pytest.xfail("; ".join(f"{rule}: {KNOWN_OWN_FAILURES[rule]}" for rule in known))
+
+
+def imported(stderr: str) -> set[str]:
+    """The modules a ``python -X importtime`` run imported, read from its stderr: what a command
+    loaded says what work it did (the layout engine for a PDF), where its duration only guesses."""
+    found = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            name = line.rsplit("|", 1)[1].strip()
+            if name != "package":  # the header line
+                found.add(name)
+    return found
