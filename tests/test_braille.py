@@ -23,7 +23,7 @@ from plainpress.errors import Problems
 from plainpress.markup import convert, policy_for
 from plainpress.messages import Messages
 from plainpress.model import Book, Profile
-from plainpress.outputs import braille
+from plainpress.outputs import braille_volumes
 from plainpress.outputs.braille import braille_code, braille_outputs
 from plainpress.outputs.brf import Code, translate, words_of
 from plainpress.sources.glossary import sorted_entries
@@ -129,7 +129,7 @@ def test_every_article_card_and_volume_per_clinic_is_in_the_manifest(sample: Bui
             assert entry["kind"] == "braille-handout" and entry["article"] == article.slug
         assert entries[f"braille/{profile.slug}/red-flag-card.brf"]["kind"] == "braille-card"
         volumes = [e for e in entries.values() if e["kind"] == "braille-book" and e["profile"] == profile.slug]
-        assert volumes and all(e["pages"] <= braille.MAX_VOLUME_PAGES for e in volumes)
+        assert volumes and all(e["pages"] <= braille_volumes.MAX_VOLUME_PAGES for e in volumes)
     for entry in entries.values():
         data = (sample.dist / entry["path"]).read_bytes()
         assert entry["pages"] == data.count(b"\f") == len(pages_of(data)), entry["path"]
@@ -410,7 +410,7 @@ def test_bad_braille_settings_are_clear_errors(tmp_path: Path, settings: str, ex
 def test_volumes_split_between_chapters(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     book = model(_with_braille(tmp_path, "  cells_per_line: 20\n  lines_per_page: 10\n"))
     code = braille_code(book)
-    monkeypatch.setattr(braille, "MAX_VOLUME_PAGES", 16)
+    monkeypatch.setattr(braille_volumes, "MAX_VOLUME_PAGES", 16)
     volumes = [o for o, _ in braille_outputs(book, code, "mini", None, page_starts=[]) if o.kind == "braille-book"]
     assert len(volumes) > 2
     headings = {translate(code, a.title) for a in book.articles}

@@ -10,17 +10,16 @@ validated model as the print outputs, translated by liblouis (our own binding, `
 Every file opens with a transcriber's note page (numbered p1, p2, ... like BANA's preliminary pages);
 the text pages are numbered from 1 (in the book, on through every volume). Files are cached by
 content in the render cache: a file whose blocks, code and this code did not change is not
-translated again.
+translated again. What goes in each file is made here; its translation, pages and volumes are
+in :mod:`.braille_volumes`.
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,12 +40,13 @@ from ..model import (
     reference_anchor,
 )
 from ..sources.bibliography import format_entries
-from ..stamp import code_fingerprint
 from ..views import card_view, glossary_view
-from .braille_blocks import NEW_PAGE, TEXT, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
-from .brf import Body, Code, compose, lay_out, page_label, undefined
+from .braille_blocks import NEW_PAGE, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
+from .braille_volumes import MAX_VOLUME_PAGES as MAX_VOLUME_PAGES
+from .braille_volumes import Document, first_pages, render_document
+from .braille_volumes import undefined_findings as _undefined  # the name braille_entries knows
+from .brf import Code
 
-MAX_VOLUME_PAGES = 80
 # Language -> grade -> liblouis table; and the grade used when book.yaml names none.
 TABLES = {
     "en": {1: "en-ueb-g1.ctb", 2: "en-ueb-g2.ctb", "default": 2},
@@ -108,31 +108,6 @@ def folder_of(book: Book, profile: Profile | None) -> str:
 
 def article_path(book: Book, profile: Profile | None, article: Article) -> str:
     return output_path("braille", folder_of(book, profile), f"{article.slug}.brf", article.is_draft)
-
-
-@dataclass
-class Document:
-    """One braille file (or, for the book, a set of volumes) before translation."""
-
-    path: str
-    kind: str
-    variant: str
-    prelims: list[list[Block]]
-    units: list[list[Block]]  # each begins on a new page
-    extra: dict[str, object] = field(default_factory=dict)
-    location: Location | None = None  # where its text comes from, for findings
-    book: bool = False  # print page numbers on the first line; split into volumes
-    title_page: list[Block] = field(default_factory=list)  # the book: its title page, "{volume}" filled in
-    titles: list[str] = field(default_factory=list)  # the book: each unit's title, for the contents
-
-    def key(self, code: Code, starts: dict[str, int]) -> str:
-        h = hashlib.sha256(f"{code_fingerprint()}\0{louis.version()}\0{code.key()}\0{self.path}\0".encode())
-        for unit in [self.title_page, *self.prelims, *self.units]:
-            for block in unit:
-                h.update(block.key().encode())
-                h.update(f"\0{starts.get(block.anchor, '')}\0".encode())
-            h.update(b"\1")
-        return h.hexdigest()
 
 
 # ----------------------------------------------------------------------------
@@ -367,131 +342,6 @@ def _colophon(book: Book, say: Messages, profile: Profile | None) -> list[Block]
     blocks += _clinic(say, profile, book)
     blocks += [heading(2, say("colophon.disclaimer")), paragraph(c.disclaimer)]
     return blocks
-
-
-# ----------------------------------------------------------------------------
-# Translation, volumes, the files
-
-
-def first_pages(page_starts: list[PageStart]) -> dict[str, int]:
-    """Element id -> the book PDF page on which it begins."""
-    pages: dict[str, int] = {}
-    for number, start in enumerate(page_starts, 1):
-        for ident in start.ids:
-            pages.setdefault(ident, number)
-    return pages
-
-
-def _print_pages(bodies: list[Body], starts: dict[str, int]) -> list[str | None]:
-    shown: list[str | None] = []
-    last: int | None = None
-    for body in bodies:
-        found = next((starts[a] for a in body.anchors if a in starts), None)
-        if found is not None:
-            last = found
-        shown.append(str(last) if last is not None else None)  # a page with no new element: still that print page
-    return shown
-
-
-def render_document(
-    doc: Document, code: Code, starts: dict[str, int]
-) -> list[tuple[str, bytes, int, dict[str, object]]]:
-    """Translate and lay out a document: its files as (path, BRF bytes, braille pages, manifest extra)."""
-    prelims = [page for unit in doc.prelims for page in lay_out(code, unit, doc.book)]
-    units = [lay_out(code, unit, doc.book) for unit in doc.units]
-    if not doc.book:
-        bodies = prelims + [page for unit in units for page in unit]
-        labels = [f"p{n}" for n in range(1, len(prelims) + 1)] + [
-            str(n) for n in range(1, len(bodies) - len(prelims) + 1)
-        ]
-        return [(doc.path, compose(code, bodies, labels), len(bodies), dict(doc.extra))]
-    return _volumes(doc, code, prelims, units, starts)
-
-
-def _title(doc: Document, code: Code, number: int, count: int, say: Messages) -> list[Body]:
-    text = say("braille.volume", number=number, count=count)
-    blocks = [Block(b.kind, text, b.first, b.runover) if b.text == "{volume}" else b for b in doc.title_page]
-    return lay_out(code, blocks, True)
-
-
-def _volumes(
-    doc: Document, code: Code, prelims: list[Body], units: list[list[Body]], starts: dict[str, int]
-) -> list[tuple[str, bytes, int, dict[str, object]]]:
-    """The book in volumes of at most MAX_VOLUME_PAGES pages, split between units (chapters, card, glossary,
-    sources, colophon); each opens with its title page, the transcriber's note and the contents."""
-    say = Messages(str(doc.extra.get("language", "en")))
-    title = len(_title(doc, code, 1, 1, say))
-    contents: list[Body] = [Body()]
-    for _ in range(4):  # the contents' length and the volumes depend on each other: until they agree
-        room = max(MAX_VOLUME_PAGES - title - len(prelims) - len(contents), 1)
-        volumes = _pack(units, room)
-        made = _contents(doc, code, volumes, say)
-        if len(made) == len(contents):
-            contents = made
-            break
-        contents = made
-    files = []
-    first = 1
-    for number, placed in enumerate(volumes, 1):
-        pages = [page for _, page in placed]
-        front_pages = _title(doc, code, number, len(volumes), say) + prelims + contents
-        bodies = front_pages + pages
-        labels = [f"p{n}" for n in range(1, len(front_pages) + 1)]
-        labels += [str(n) for n in range(first, first + len(pages))]
-        shown: list[str | None] = [None] * len(front_pages) + _print_pages(pages, starts)
-        data = compose(code, bodies, labels, shown)
-        extra = {**doc.extra, "volume": number, "volumes": len(volumes), "first_page": first}
-        files.append((f"{doc.path}-{number}.brf", data, len(bodies), extra))
-        first += len(pages)
-    return files
-
-
-def _pack(units: list[list[Body]], room: int) -> list[list[tuple[int, Body]]]:
-    """Units into volumes of ``room`` pages: a unit that does not fit starts the next volume; one longer
-    than a whole volume goes on in the next."""
-    volumes: list[list[tuple[int, Body]]] = [[]]
-    for index, unit in enumerate(units):
-        if volumes[-1] and len(volumes[-1]) + len(unit) > room:
-            volumes.append([])
-        for page in unit:
-            if len(volumes[-1]) >= room:
-                volumes.append([])
-            volumes[-1].append((index, page))
-    return volumes
-
-
-def _contents(doc: Document, code: Code, volumes: list[list[tuple[int, Body]]], say: Messages) -> list[Body]:
-    """The contents: every unit's title with its braille page, by volume."""
-    blocks = [heading(1, say("contents"))]
-    page = 1
-    seen: set[int] = set()
-    for number, placed in enumerate(volumes, 1):
-        if len(volumes) > 1:
-            blocks.append(heading(2, say("braille.volume", number=number, count=len(volumes))))
-        for index, _ in placed:
-            if index not in seen and index < len(doc.titles):  # a unit where it begins
-                seen.add(index)
-                right = page_label(code, str(page))
-                blocks.append(Block(TEXT, doc.titles[index], 0, 2, right=right))
-            page += 1
-    return lay_out(code, blocks, True)
-
-
-def _undefined(book: Book, code: Code, doc: Document) -> list[Finding]:
-    texts = [block.text for unit in [doc.title_page, *doc.prelims, *doc.units] for block in unit]
-    chars = undefined(code, " ".join(texts))
-    if not chars:
-        return []
-    shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in chars)
-    return [
-        Finding(
-            "B001",
-            Severity.WARNING,
-            doc.location or Location(book.root / "book.yaml"),
-            f"{doc.path}: {code.name} has no braille for {shown}; left out of the braille",
-            hint="write it in words, or use a character the braille table knows",
-        )
-    ]
 
 
 def documents(book: Book, code: Code, stem: str, book_too: bool, handouts: bool) -> Iterator[Document]:
