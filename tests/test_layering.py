@@ -63,6 +63,55 @@ def test_the_model_imports_only_the_model_and_the_leaves_below_it():
             assert not above, f"{name} imports {sorted(above)}"
 
 
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_among_plainpress_modules():
+    """Imports go one way, lazy imports inside functions included: no module reaches itself again."""
+    known = _modules()
+    graph = {name: _imports(name, path, known) for name, path in known.items()}
+    assert len(graph) > 100 and graph["plainpress.pipeline"]  # the whole package was read
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_circle_through_a_lazy_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert _cycles(graph) == [["a", "b", "c"]]
+    known = _modules()
+    assert "plainpress.sources.bibliography" in _imports(
+        "plainpress.stages.gather", known["plainpress.stages.gather"], known
+    )
+
+
 def _literals(path: Path) -> list[tuple[int, str, bool]]:
     """Every string literal of a module and every literal part of its f-strings, with its line and
     whether it is a part of an f-string."""

@@ -30,7 +30,7 @@ from ..model import PageStart, line_pattern
 from ..safety import read_regular
 from .jobs import PdfJob, PdfResult
 from .overflow import overflows, stack, wide_tables
-from .tags import our_tags
+from .tree import our_tags
 
 
 class ResourceRefused(FatalURLFetchingError):

@@ -10,7 +10,8 @@ so a later pass could only guess (two ``P``s on two pages may be one paragraph o
 while the PDF is being written, every box still points at its HTML element: we key structure
 elements by that element, so an element has exactly one structure element whatever the pages.
 The pinned WeasyPrint calls ``add_tags(pdf, document, pdf_version, page_streams)`` once, after
-painting every page; :func:`our_tags` puts ours in its place while ``pdfrender`` writes a PDF.
+painting every page; :func:`plainpress.pdf.tree.our_tags` puts ours in its place while a PDF is
+written.
 
 What the tree holds:
 
@@ -32,9 +33,6 @@ What the tree holds:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +41,6 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from .artifacts import ARTIFACT_KEY
-from .linkwords import LinkWords
 
 # Phrase-level HTML elements that add no structure of their own (a Span only with a lang).
 INLINE = frozenset(
@@ -303,54 +300,3 @@ def cell_attributes(element: Any, tag: str) -> pydyf.Dictionary:
     if tag == "th":
         attributes["Scope"] = "/Row" if element.get("scope") == "row" else "/Column"
     return attributes
-
-
-def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
-    """Build the structure tree of ``document`` into ``pdf`` (WeasyPrint's ``add_tags`` signature)."""
-    from .tree import write_tree
-
-    root_element = _html_element(document)
-    tagger = Tagger(root_language=root_element.get("lang") if root_element is not None else None)
-    if root_element is not None:
-        tagger.parents = {id(child): parent for parent in root_element.iter() for child in parent}
-    document_node = Node("Document", None, lang=tagger.root_language)
-    for number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
-        tagger.page = number
-        tagger.tags = stream._tags
-        tagger.walk(page._page_box, document_node)
-        for kid in tagger.tags.values():  # content of boxes the walk did not reach
-            tagger.layout.kids.append(("mcid", number, kid["mcid"]))
-        tagger.tags.clear()
-    later, known = _WORDS.get("later", False), _WORDS.get("known", {})
-    words = LinkWords(tagger.root_language or "en", root_element, tagger.first_page, tagger.parents, later, known)
-    write_tree(pdf, document, document_node, tagger, words)
-
-
-def _html_element(document: Any) -> Any:
-    for page in document.pages:
-        for child in page._page_box.children:
-            if getattr(child, "element", None) is not None and child.element.tag == "html":
-                return child.element
-    return None
-
-
-_LOCK = threading.Lock()
-_WORDS: dict[str, Any] = {}  # how links say their pages while the block of our_tags runs
-
-
-@contextmanager
-def our_tags(later: bool = False, known: dict[tuple[str, str], str] | None = None) -> Iterator[None]:
-    """While the block runs, the pinned WeasyPrint writes our structure tree; afterwards its own
-    again (other code in the process, the checker's tests, may want WeasyPrint's raw output).
-    ``later`` and ``known``: a piece of the book, whose links' pages the merge writes in."""
-    import weasyprint.pdf
-
-    with _LOCK:
-        theirs = weasyprint.pdf.add_tags
-        weasyprint.pdf.add_tags = add_tags
-        _WORDS.update(later=later, known=known or {})
-        try:
-            yield
-        finally:
-            weasyprint.pdf.add_tags = theirs
-            _WORDS.clear()

@@ -6,10 +6,15 @@ The parent tree maps every MCID of every page: content of the tree to the elemen
 it, content to be an artifact to one unreachable entry marked with its artifact type, which
 :mod:`plainpress.pdf.artifacts` rewrites. Link annotations get their ``/Contents`` in words, the
 Print flag and their ``/StructParent``; table cells get ``ID``/``Headers`` from the HTML table.
+:func:`our_tags` puts :func:`add_tags` (walk the pages with the tagger, then write the tree) in
+the place of WeasyPrint's own while a PDF is written.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pydyf
@@ -199,3 +204,52 @@ def _rows_in_order(node: Node) -> list[Node]:
             elif kid.role in ("THead", "TBody", "TFoot"):
                 rows.extend(_rows_in_order(kid))
     return rows
+
+
+def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
+    """Build the structure tree of ``document`` into ``pdf`` (WeasyPrint's ``add_tags`` signature)."""
+    root_element = _html_element(document)
+    tagger = Tagger(root_language=root_element.get("lang") if root_element is not None else None)
+    if root_element is not None:
+        tagger.parents = {id(child): parent for parent in root_element.iter() for child in parent}
+    document_node = Node("Document", None, lang=tagger.root_language)
+    for number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
+        tagger.page = number
+        tagger.tags = stream._tags
+        tagger.walk(page._page_box, document_node)
+        for kid in tagger.tags.values():  # content of boxes the walk did not reach
+            tagger.layout.kids.append(("mcid", number, kid["mcid"]))
+        tagger.tags.clear()
+    later, known = _WORDS.get("later", False), _WORDS.get("known", {})
+    words = LinkWords(tagger.root_language or "en", root_element, tagger.first_page, tagger.parents, later, known)
+    write_tree(pdf, document, document_node, tagger, words)
+
+
+def _html_element(document: Any) -> Any:
+    for page in document.pages:
+        for child in page._page_box.children:
+            if getattr(child, "element", None) is not None and child.element.tag == "html":
+                return child.element
+    return None
+
+
+_LOCK = threading.Lock()
+_WORDS: dict[str, Any] = {}  # how links say their pages while the block of our_tags runs
+
+
+@contextmanager
+def our_tags(later: bool = False, known: dict[tuple[str, str], str] | None = None) -> Iterator[None]:
+    """While the block runs, the pinned WeasyPrint writes our structure tree; afterwards its own
+    again (other code in the process, the checker's tests, may want WeasyPrint's raw output).
+    ``later`` and ``known``: a piece of the book, whose links' pages the merge writes in."""
+    import weasyprint.pdf
+
+    with _LOCK:
+        theirs = weasyprint.pdf.add_tags
+        weasyprint.pdf.add_tags = add_tags
+        _WORDS.update(later=later, known=known or {})
+        try:
+            yield
+        finally:
+            weasyprint.pdf.add_tags = theirs
+            _WORDS.clear()

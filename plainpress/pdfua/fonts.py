@@ -8,7 +8,7 @@ import re
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from . import glyphs
+from . import cidfonts, glyphs
 from .content import FontUse, Scan
 from .encodings import agl_unicode
 from .model import Document, dictionary, name_of, text_of
@@ -63,7 +63,16 @@ def check(doc: Document, scan: Scan) -> None:
                 doc.fail("7.21.4.1-t01", use.page, f"{label} ({subtype}) is not embedded")
             if subtype == "TrueType":
                 _truetype_encoding(doc, use, label)
-        glyphs.check(doc, use, label)
+        _glyphs(doc, use, label)
+
+
+def _glyphs(doc: Document, use: FontUse, label: str) -> None:
+    """The per-glyph and font-program rules: of a composite font (:mod:`.cidfonts`), else of a simple one."""
+    subtype = name_of(use.font.get("/Subtype"))
+    if subtype == "Type0":
+        cidfonts.check(doc, use, label, descendant(use.font))
+    elif subtype in ("Type1", "MMType1", "TrueType", "Type3"):
+        glyphs.check_simple(doc, use, label, subtype)
 
 
 def _type0(doc: Document, use: FontUse, label: str, rendered: bool) -> None:

@@ -26,17 +26,6 @@ def has_cmap(doc: Document, font: Dictionary, platform: int, encoding: int) -> b
     return program is not None and (platform, encoding) in program.cmaps
 
 
-def check(doc: Document, use: FontUse, label: str) -> None:
-    from . import cidfonts
-    from .fonts import descendant
-
-    subtype = name_of(use.font.get("/Subtype"))
-    if subtype == "Type0":
-        cidfonts.check(doc, use, label, descendant(use.font))
-    elif subtype in ("Type1", "MMType1", "TrueType", "Type3"):
-        _simple(doc, use, label, subtype)
-
-
 def codes_of(use: FontUse, split: Callable[[bytes], list[bytes]]) -> tuple[set[bytes], set[bytes]]:
     """The distinct codes shown visibly, and those only shown in text rendering mode 3."""
     shown: set[bytes] = set()
@@ -82,7 +71,8 @@ def widths_differ(doc: Document, use: FontUse, label: str, widths: list[tuple[st
         doc.fail("7.21.5-t01", use.page, f"{label}: {message}")
 
 
-def _simple(doc: Document, use: FontUse, label: str, subtype: str) -> None:
+def check_simple(doc: Document, use: FontUse, label: str, subtype: str) -> None:
+    """The per-glyph and font-program rules of a simple font (Type1, MMType1, TrueType, Type3)."""
     font = use.font
     shown, hidden = codes_of(use, lambda data: [data[i : i + 1] for i in range(len(data))])
     program = programs.load(font, doc.programs) if subtype != "Type3" else None  # type: ignore[arg-type]
