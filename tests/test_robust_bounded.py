@@ -1,15 +1,17 @@
 """Bounded work: large but honest inputs are read (gather) and analysed (every article converted,
-every extension and check run) within a time limit asserted here, and inputs built to make
-Python-Markdown quadratic are refused quickly instead of hanging. The PDF rendering of such
-books is not timed: that is WeasyPrint laying out hundreds of pages."""
+every extension and check run) in full, and inputs built to make Python-Markdown quadratic are
+refused before the parser gets them instead of hanging. Each test's timeout fails a hang; how
+long the work takes is measured by ``make bench``, and that it grows linearly is counted in
+test_scaling.py."""
 
 from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
+import markdown.blockparser
+import markdown.treeprocessors
 import pytest
 
 from plainpress.errors import Problems
@@ -23,10 +25,9 @@ from .robust_helpers import article, copy_mini
 WORDS = [f"word{i}" for i in range(2000)] + ["the", "a", "of", "muscle", "twitch", "rest", "day"]
 
 
-def _timed(root: Path) -> tuple[object, float]:
-    start = time.perf_counter()
-    book = analyse(gather(root))
-    return book, time.perf_counter() - start
+def _read(root: Path):
+    """The book gathered and analysed (every article converted, every extension and check run)."""
+    return analyse(gather(root))
 
 
 def _book(tmp_path: Path, body: str, glossary: str | None = None, references: list | None = None) -> Path:
@@ -54,10 +55,9 @@ def test_five_thousand_glossary_terms_on_a_one_megabyte_article(tmp_path):
         size += len(paragraphs[-1]) + 2
     root = _book(tmp_path, "\n\n".join(paragraphs), glossary=glossary)
     assert (root / "articles" / "first-steps.md").stat().st_size > 1_000_000
-    book, seconds = _timed(root)
+    book = _read(root)
     linked = sum(1 for uses in book.glossary_uses.values() if uses)
     assert linked == 5000  # each term linked at its first use in the chapter
-    assert seconds < 60, f"{seconds:.1f} s"
 
 
 @pytest.mark.timeout(180)
@@ -70,10 +70,9 @@ def test_ten_thousand_citations(tmp_path):
         " ".join(f"Finding {p}.{s} [@ref{(p * 5 + s) % 2000}]." for s in range(5)) for p in range(2000)
     ]  # 10,000 citations
     root = _book(tmp_path, "\n\n".join(paragraphs), references=references)
-    book, seconds = _timed(root)
+    book = _read(root)
     assert len([u for u in book.citation_uses if u.article == "first-steps"]) == 10_000
     assert len(book.citation_numbers) == 2000  # every reference, numbered by first citation
-    assert seconds < 60, f"{seconds:.1f} s"
 
 
 @pytest.mark.timeout(120)
@@ -81,14 +80,11 @@ def test_a_two_thousand_row_table(tmp_path):
     rows = "\n".join(f"| Day {i} | {i % 7} twitches | Rest {'yes' if i % 2 else 'no'} |" for i in range(2000))
     body = "| Day | Twitches | Rest |\n|:----|:--------:|-----:|\n" + rows + "\n"
     root = _book(tmp_path, body)
-    book, seconds = _timed(root)
-    assert seconds < 20, f"{seconds:.1f} s"
+    book = _read(root)
     first = book.articles[0]
     policy = policy_for(book, chapter_href=lambda s, f: None, term_href=lambda e: "", ref_href=lambda k: "")
-    start = time.perf_counter()
     html = convert(first, policy).html
     assert html.count("<tr") == 2001
-    assert time.perf_counter() - start < 10
 
 
 QUADRATIC = {
@@ -105,14 +101,35 @@ QUADRATIC = {
 }
 
 
-@pytest.mark.timeout(120)
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """The largest text Python-Markdown's block parser and its inline parsing were given."""
+    largest = {"blocks": 0, "inline": 0}
+    parse, inline = markdown.blockparser.BlockParser.parseDocument, markdown.treeprocessors.InlineProcessor.run
+
+    def parse_document(self, lines):
+        largest["blocks"] = max(largest["blocks"], sum(len(line) + 1 for line in lines))
+        return parse(self, lines)
+
+    def run_inline(self, tree, ancestors=None):
+        largest["inline"] = max([largest["inline"], *(len(e.text or "") for e in tree.iter())])
+        return inline(self, tree, ancestors)
+
+    monkeypatch.setattr(markdown.blockparser.BlockParser, "parseDocument", parse_document)
+    monkeypatch.setattr(markdown.treeprocessors.InlineProcessor, "run", run_inline)
+    return largest
+
+
+@pytest.mark.timeout(120)  # a hang fails; how quick it is belongs to `make bench`
 @pytest.mark.parametrize("body", QUADRATIC.values(), ids=QUADRATIC.keys())
-def test_inputs_that_would_be_quadratic_are_refused_quickly(tmp_path, body):
+def test_inputs_that_would_be_quadratic_are_refused_before_they_are_parsed(tmp_path, body, parsed):
     root = _book(tmp_path, body)
-    start = time.perf_counter()
     with pytest.raises(Problems) as caught:
         enforce(analyse(gather(root)), strict=False)
-    seconds = time.perf_counter() - start
     codes = {f.code for f in caught.value.findings}
     assert codes & {"L002", "L003"}, codes
-    assert seconds < 15, f"{seconds:.1f} s"
+    # What keeps it quick: the parser that would be quadratic never gets the text. Only one huge
+    # paragraph is block-parsed (in one linear pass), and refused before inline parsing.
+    assert parsed["inline"] < len(body) / 10, parsed
+    if body != QUADRATIC["one huge paragraph"]:
+        assert parsed["blocks"] < len(body) / 10, parsed
