@@ -147,7 +147,7 @@ def render_book(
 
 
 # Lay the book PDF out as pieces in parallel and merge them (plainpress.outputs.book_pieces); off: one layout.
-IN_PIECES = False
+IN_PIECES = True
 
 
 def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None) -> PdfResult:
