@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from .mdext.glossary import ACRONYM
 from .model import Book, GlossaryEntry
+from .readability import WORD
 from .sentences import Sentence
+from .synth import HEADING_PAUSE_MS, PAUSE_MS, Segment
 
 # espeak-ng voices for a language tag (lower case); a tag not listed uses its primary language's.
 VOICES = {
@@ -133,3 +135,11 @@ def lexicon_for(book: Book, numbers: Iterable[str] = ()) -> Lexicon:
     for profile in book.profiles:
         known += [profile.phone, profile.emergency_number, profile.out_of_hours]
     return Lexicon(words, [n for n in known if n])
+
+
+def segments(sentences: list[Sentence], lexicon: Lexicon) -> tuple[Segment, ...]:
+    """What espeak-ng says of each sentence (its words as the lexicon says them) and the pause after it."""
+    return tuple(
+        Segment(s.id, lexicon.say(s), HEADING_PAUSE_MS if s.heading else PAUSE_MS, len(WORD.findall(s.text)))
+        for s in sentences
+    )

@@ -112,6 +112,19 @@ def test_the_cycle_finder_finds_a_circle_through_a_lazy_import():
     )
 
 
+# The outputs a build makes; the modules they share (EPUB zip, braille cells, page list) are not outputs.
+OUTPUTS = ("audio", "book_pdf", "braille", "cards", "epub", "handouts", "read_aloud")
+
+
+def test_an_output_imports_no_other_output():
+    known = _modules()
+    outputs = {f"plainpress.outputs.{name}" for name in OUTPUTS}
+    assert outputs <= set(known)
+    for name in sorted(outputs):
+        others = _imports(name, known[name], known) & (outputs - {name})
+        assert not others, f"{name} imports {sorted(others)}"
+
+
 def _literals(path: Path) -> list[tuple[int, str, bool]]:
     """Every string literal of a module and every literal part of its f-strings, with its line and
     whether it is a part of an f-string."""

@@ -29,11 +29,10 @@ from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
 from ..pdf.jobs import Planned
 from ..sentences import Sentence, mark_document
-from ..speech import Lexicon, lexicon_for, voice_for
+from ..speech import Lexicon, lexicon_for, segments, voice_for
 from ..synth import AudioJob, AudioResult
 from ..templates import DEFAULT_LAYOUTS, render
 from ..views import card_view
-from .read_aloud import segments
 
 CARD_NAME = "red-flag-card.mp3"
 AUDIO = Kind("audio", frozenset({Group.HANDOUTS, Group.AUDIO}), audio=True)

@@ -28,10 +28,9 @@ from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan
 from ..errors import Finding, RenderError
 from ..model import Book, Output
 from ..pdf.jobs import Planned
-from ..readability import WORD
 from ..sentences import Sentence, mark_document
-from ..speech import Lexicon, lexicon_for, voice_for
-from ..synth import HEADING_PAUSE_MS, PAUSE_MS, AudioJob, AudioResult, Segment
+from ..speech import lexicon_for, segments, voice_for
+from ..synth import AudioJob, AudioResult
 from ..templates import DEFAULT_LAYOUTS, read_layout
 from ..views import build_time
 from .epubzip import repack
@@ -80,13 +79,6 @@ def clock(seconds: float) -> str:
 
 def read_aloud_name(epub_path: str) -> str:
     return epub_path.removesuffix(".epub") + "-read-aloud.epub"
-
-
-def segments(sentences: list[Sentence], lexicon: Lexicon) -> tuple[Segment, ...]:
-    return tuple(
-        Segment(s.id, lexicon.say(s), HEADING_PAUSE_MS if s.heading else PAUSE_MS, len(WORD.findall(s.text)))
-        for s in sentences
-    )
 
 
 @dataclass
