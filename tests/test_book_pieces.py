@@ -127,7 +127,8 @@ def test_an_edit_lays_out_only_its_piece_and_matches_a_clean_build(tmp_path):
     _, first = _lay_out(book, cache)
     path = first[0].split("#")[0]
     pieces = {name.split("#")[1] for name in first}
-    assert pieces == {"chapters-1", "chapters-2", "front-size", "back", "front", "furniture"}
+    expected = {"chapters-1", "chapters-2", "card", "glossary", "bibliography", "colophon"}
+    assert pieces == expected | {"front-size", "front", "furniture"}
 
     # a word changed in the last chapter: its page count stays, so no page number moves
     second = book / "articles" / "second-steps.md"
@@ -143,7 +144,8 @@ def test_an_edit_lays_out_only_its_piece_and_matches_a_clean_build(tmp_path):
     more = "\n\n".join(f"A new paragraph {n} about rest and sleep, long enough to fill lines." for n in range(60))
     first_md.write_text(first_md.read_text() + "\n\n" + more + "\n")
     data, laid = _lay_out(book, cache)
-    assert sorted(laid) == sorted(f"{path}#{p}" for p in ("chapters-1", "back", "front", "furniture"))
+    numbered = ("glossary", "bibliography", "front", "furniture")  # the card and the colophon print no number
+    assert sorted(laid) == sorted(f"{path}#{p}" for p in ("chapters-1", *numbered))
     clean, _ = _lay_out(book, tmp_path / "clean-cache-2")
     assert data == clean
     assert len(pikepdf.open(io.BytesIO(data)).pages) > before

@@ -54,6 +54,9 @@ def _plan(book: Book, layouts: Path, early: Early) -> Plan:
     return Plan((Task(planned.path, planned.job),), finish)
 
 
+BACK_MATTER = ("card", "glossary", "bibliography", "colophon")  # after the chapters, in this order
+
+
 def book_html(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> tuple[str, list[CardTier]]:
     context = book_context(book, layouts)
     return render_book(context, layouts), context["card"]
@@ -122,7 +125,7 @@ def render_book(
     *,
     chapters: list[Any] | None = None,
     front: bool = True,
-    back: bool = True,
+    back: tuple[str, ...] = BACK_MATTER,
     pages: Callable[[str], str] | None = None,
     stand_ins: list[str] | None = None,
 ) -> str:

@@ -1,7 +1,7 @@
 """The book PDF as pieces laid out on their own, in parallel, then merged (:mod:`plainpress.pdf.merge`).
 
 The pieces: the front matter (title page, contents), groups of chapters (never across a part's
-start), the back matter (card, glossary, sources, colophon). A chapter group's job holds only its
+start), and each part of the back matter (card, glossary, sources, colophon). A chapter group's job holds only its
 own chapters' HTML, the words of its links to other pieces (from the whole book's HTML, with page
 marks in place of numbers) and empty stand-ins for their targets: never a page number of another
 piece, so editing one article lays out again only its group. "Page N of M" is a separate layer laid
@@ -9,9 +9,9 @@ out for the whole book (:mod:`plainpress.pdf.stamp`); running headers come from 
 headings, as every piece begins a new page with a heading.
 
 The sections that print page numbers are laid out once the chapters' page counts are known, with
-the numbers written as text: the back matter (the glossary's "Used in", the sources' "Cited in")
-after a first layout of the front matter with stand-in numbers gives its page count, then the front
-matter (the contents, which also lists the back matter's pages). Should the real numbers change the
+the numbers written as text: the glossary ("Used in") and the sources ("Cited in") once a first
+layout of the front matter with stand-in numbers gives its page count, then the front matter (the
+contents, which also lists the back matter's pages). Should the real numbers change the
 front matter's length, both are laid out again with the new count (the loop is bounded).
 """
 
@@ -34,8 +34,12 @@ from .printcss import css_string
 from .stamp import stamp_css, stamp_html
 
 GROUP = 8  # chapters per piece at most: enough pieces for the workers, few enough to keep the merge cheap
+NUMBERED = frozenset({"glossary", "bibliography"})  # back matter that prints page numbers ("Used in", "Cited in")
 STAND_IN_NUMBER = "000"  # the front matter's first layout, before any page number is known
 Steps = Generator[list[tuple[str, PdfJob]], list[PdfResult], PdfResult]
+
+
+BACK_IDS = {"red-flag-card": "card", "glossary": "glossary", "bibliography": "bibliography", "colophon": "colophon"}
 
 
 def chapter_groups(chapters: list[Any], size: int = GROUP) -> list[list[Any]]:
@@ -109,22 +113,24 @@ class BookPieces:
     def chapter_job(self, n: int) -> PdfJob:
         key = f"chapters-{n + 1}"
         html = self.render(
-            self.context, self.layouts, chapters=self.groups[n], front=False, back=False,
+            self.context, self.layouts, chapters=self.groups[n], front=False, back=(),
             stand_ins=self._stand_in_html(key),
         )  # fmt: skip
         return self._job(html, key, first_page_header=True)
 
     def front_job(self, pages: Callable[[str], str]) -> PdfJob:
         html = self.render(
-            self.context, self.layouts, chapters=[], back=False, pages=pages, stand_ins=self._stand_in_html("front")
+            self.context, self.layouts, chapters=[], back=(), pages=pages, stand_ins=self._stand_in_html("front")
         )
         return self._job(html, "front", first_page_header=False)
 
-    def back_job(self, pages: Callable[[str], str]) -> PdfJob:
+    def back_job(self, name: str, pages: Callable[[str], str] | None = None) -> PdfJob:
+        """One part of the back matter: the card, the glossary, the sources or the colophon."""
         html = self.render(
-            self.context, self.layouts, chapters=[], front=False, pages=pages, stand_ins=self._stand_in_html("back")
-        )
-        return self._job(html, "back", first_page_header=True)
+            self.context, self.layouts, chapters=[], front=False, back=(name,), pages=pages,
+            stand_ins=self._stand_in_html(name),
+        )  # fmt: skip
+        return self._job(html, name, first_page_header=True)
 
     def stamp_job(self, pages: int) -> PdfJob:
         html = stamp_html(pages, escape(self.context["lang"]), escape(self.base.title))
@@ -132,31 +138,39 @@ class BookPieces:
         return replace(self.base, html=html, stylesheets=sheets, page_starts=False, furniture=True)
 
     def steps(self) -> Steps:
-        """Yields the jobs of each round (laid out in parallel), receives their results; returns the book."""
+        """Yields the jobs of each round (laid out in parallel), receives their results; returns the book.
+        Round one: the chapters, the back matter that prints no page number (card, colophon) and the
+        front matter with stand-in numbers (its length); then the glossary and the sources with the
+        chapters' pages; then the contents and the page furniture, once every page is known."""
         n = len(self.groups)
-        names = [f"{self.path}#chapters-{i + 1}" for i in range(n)]
+        back = [name for name in ("card", "glossary", "bibliography") if self.context[name]] + ["colophon"]
+        still = [name for name in back if name not in NUMBERED]
+        numbered = [name for name in back if name in NUMBERED]
         done = yield [
-            *((names[i], self.chapter_job(i)) for i in range(n)),
+            *((f"{self.path}#chapters-{i + 1}", self.chapter_job(i)) for i in range(n)),
+            *((f"{self.path}#{name}", self.back_job(name)) for name in still),
             (f"{self.path}#front-size", self.front_job(lambda anchor: STAND_IN_NUMBER)),
         ]
-        chapters, front_pages = done[:n], done[n].pages
-        body = sum(r.pages for r in chapters)
+        chapters, parts = done[:n], dict(zip(still, done[n:-1], strict=True))
+        front_pages = done[-1].pages
         for _ in range(4):
             starts, page = {}, front_pages
             for result in chapters:
                 starts.update({i: page + p for i, p in first_pages(result).items()})
                 page += result.pages
-            (back,) = yield [(f"{self.path}#back", self.back_job(_numbers(starts)))]
-            starts.update({i: front_pages + body + p for i, p in first_pages(back).items()})
-            total = front_pages + body + back.pages
+            jobs = [(f"{self.path}#{name}", self.back_job(name, _numbers(starts))) for name in numbered]
+            parts.update(zip(numbered, (yield jobs), strict=True))
+            for name in back:
+                starts.update({i: page + p for i, p in first_pages(parts[name]).items()})
+                page += parts[name].pages
             front, stamp = yield [
                 (f"{self.path}#front", self.front_job(_numbers(starts))),
-                (f"{self.path}#furniture", self.stamp_job(total)),
+                (f"{self.path}#furniture", self.stamp_job(page)),
             ]
             if front.pages == front_pages:
                 break
             front_pages = front.pages
-        return _merged([front, *chapters, back], stamp, self.groups)
+        return _merged([front, *chapters], [parts[name] for name in back], stamp, self.groups)
 
 
 def first_pages(result: PdfResult) -> dict[str, int]:
@@ -172,8 +186,9 @@ def _numbers(starts: dict[str, int]) -> Callable[[str], str]:
     return lambda anchor: str(starts.get(anchor, ""))
 
 
-def _merged(results: list[PdfResult], stamp: PdfResult, groups: list[list[Any]]) -> PdfResult:
-    continues = [False, *(bool(g[0].level > 1 and not g[0].part_title) for g in groups), False]
+def _merged(results: list[PdfResult], back: list[PdfResult], stamp: PdfResult, groups: list[list[Any]]) -> PdfResult:
+    results = [*results, *back]
+    continues = [False, *(bool(g[0].level > 1 and not g[0].part_title) for g in groups)] + [False] * len(back)
     pieces = [Piece(r.data, r.anchors, first_pages(r), c) for r, c in zip(results, continues, strict=True)]
     data = merge(pieces, stamp.data)
     merged = PdfResult(data, 0)
@@ -203,10 +218,8 @@ def _cross_links(
     for top in body if body is not None else ():
         if not isinstance(top.tag, str):
             continue
-        if top.get("id") in slug_piece:
-            key = slug_piece[top.get("id")]
-        else:
-            key = "front" if top.get("id") in ("titlepage", "toc") else "back"
+        ident = top.get("id")
+        key = slug_piece.get(ident) or ("front" if ident in ("titlepage", "toc") else BACK_IDS.get(ident, "colophon"))
         for element in top.iter():
             if isinstance(element.tag, str) and (ident := element.get("id")):
                 owner.setdefault(ident, key)
