@@ -154,6 +154,7 @@ class Entry:
     article: str | None = None  # the article's slug, for per-article outputs
     paper: str | None = None
     size: str | None = None  # a handout's print size
+    view: Callable[[bytes], Any] | None = field(default=None, compare=False, repr=False)  # for the preview's page
 
     def owns(self, path: str) -> bool:
         """Whether a file of this path is (one of) this entry's."""

@@ -19,8 +19,6 @@ from .entries import Entry, Made, Product, Selection
 from .errors import Finding, PlainpressError
 from .messages import Messages
 from .model import Book, Output
-from .outputs.braille import braille_code
-from .outputs.brf import read_back
 from .outputs.epubzip import Unpacked, unpack
 from .outputs.read_aloud import ACTIVE_CLASS, ReadAloud
 from .stages.catalogue import Catalogue, catalogue
@@ -144,10 +142,10 @@ class Preview:
         template = f"preview/view/{path.rpartition('.')[2]}.html.j2"
         if not Layouts.of(self.layouts).find(template).is_file():
             raise KeyError(path)
-        (output, made), book = self.made(path), self.snapshot.book
-        context = {"entry": self.snapshot.listed.entry(path), "output": output, "say": Messages(book.language)}
-        files, back = [o.path for o in made.outputs], lambda data: read_back(braille_code(book), data)
-        return self.page(template, files=files, read_back=back, **context).encode()
+        (output, made), entry = self.made(path), self.snapshot.listed.entry(path)
+        view = entry.view(output.data) if entry.view else None  # what its output gives the page (braille: read back)
+        files, say = [o.path for o in made.outputs], Messages(self.snapshot.book.language)
+        return self.page(template, entry=entry, output=output, files=files, view=view, say=say).encode()
 
     def message(self, title: str, text: str) -> bytes:
         return self.page("preview/message.html.j2", title=title, text=text).encode()

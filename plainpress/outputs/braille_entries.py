@@ -27,6 +27,7 @@ from .braille import (
     folder_of,
     handout_document,
 )
+from .brf import read_back
 
 BRAILLE_HANDOUT = Kind("braille-handout", frozenset({Group.BRAILLE}))
 BRAILLE_CARD = Kind("braille-card", frozenset({Group.BRAILLE}))
@@ -38,7 +39,7 @@ def entries(book: Book, layouts: Path) -> Listing:
     code, findings = braille_setup(book)  # liblouis and its tables are checked before any layout
     if code is None:
         return Listing([], KINDS, findings)
-    listed = []
+    listed, view = [], partial(read_back, code)  # the preview's page of a file: Unicode braille, read back
     profiles: list[Profile | None] = list(book.profiles) or [None]
     for profile in profiles:
         folder = folder_of(book, profile)
@@ -47,7 +48,15 @@ def entries(book: Book, layouts: Path) -> Listing:
             path = article_path(book, profile, article)
             label = f"{article.title} (braille)"
             listed.append(
-                Entry(path, BRAILLE_HANDOUT, label, _planner(book, code, make), profile=folder, article=article.slug)
+                Entry(
+                    path,
+                    BRAILLE_HANDOUT,
+                    label,
+                    _planner(book, code, make),
+                    profile=folder,
+                    article=article.slug,
+                    view=view,
+                )
             )
         reviewed, every = card_signs(book, False), card_signs(book, True)
         for draft in [
@@ -56,12 +65,14 @@ def entries(book: Book, layouts: Path) -> Listing:
             path = output_path("braille", folder, "red-flag-card.brf", draft)
             make = partial(card_document, book, code, profile, draft)
             label = "Red-flag card (braille" + (", draft)" if draft else ")")
-            listed.append(Entry(path, BRAILLE_CARD, label, _planner(book, code, make), profile=folder))
+            listed.append(Entry(path, BRAILLE_CARD, label, _planner(book, code, make), profile=folder, view=view))
         make = partial(book_document, book, code, profile, book_stem(book.config.title))
         path = f"braille/{folder}/{book_stem(book.config.title)}-volume"
         needs = (Need(Product.PAGE_STARTS, required=True),)
         planner = _planner(book, code, make)
-        listed.append(Entry(path, BRAILLE_BOOK, "The book in braille", planner, needs, volumes=True, profile=folder))
+        listed.append(
+            Entry(path, BRAILLE_BOOK, "The book in braille", planner, needs, volumes=True, profile=folder, view=view)
+        )
     return Listing(listed, KINDS, findings)
 
 
