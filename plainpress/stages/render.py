@@ -55,9 +55,19 @@ class _Round:
 
 
 def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
-    """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``)."""
+    """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``). A job laid
+    out in rounds (the book PDF in pieces: ``steps``) is driven here round after round, one piece after the
+    other, when it is made in this process (``Catalogue.make``: the preview, tests); the renderer drives
+    the rounds itself and hands the workers their pieces."""
     if isinstance(job, AudioJob):
         return job.run()
+    if hasattr(job, "steps"):
+        steps, results = job.steps(), None
+        try:
+            while True:
+                results = [run_job(piece) for _, piece in steps.send(results)]
+        except StopIteration as laid_out:
+            return laid_out.value
     from ..pdf.layout import render_job  # WeasyPrint, only in a process that lays out a PDF
 
     return render_job(job)
