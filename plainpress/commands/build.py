@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..entries import Group, Selection
 from ..errors import group_line, grouped
 from ..model import BuildResult, RenderOptions
 from ..progress import Reporter
@@ -19,7 +20,7 @@ from ..stamp import CACHE_DIR, cache_folder, forget_stamp, inputs_digest, load_s
 from ..templates import Layouts, book_layouts
 
 # --only: the EPUB (no page list), the book PDF and EPUB, handouts and cards, the audio outputs, the braille edition
-ONLY = ("epub", "book", "handouts", "audio", "braille")
+ONLY = tuple(group.value for group in Group)
 
 
 def build(
@@ -56,8 +57,9 @@ def build(
         forget_stamp(cache_dir)  # a build stopped from here on must not look finished
     from ..pipeline import run_stages  # the stages load the renderer: only when there is work to do
 
-    options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, only, dump_html, audio)
-    result = run_stages(book_dir, out, strict, layouts, progress, handouts_only, options)
+    selection = Selection.of(only, audio, carry=handouts_only)
+    options = RenderOptions(jobs, scheduler, cache_dir if use_cache else None, dump_html)
+    result = run_stages(book_dir, out, strict, layouts, progress, selection, options)
     if digest:
         with contextlib.suppress(OSError):  # dist is switched already: a stamp not saved only costs a rebuild
             save_stamp(cache_dir, digest, out, result.findings)

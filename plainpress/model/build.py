@@ -27,9 +27,7 @@ class RenderOptions:
     jobs: int = 1  # PDFs laid out at once (worker processes when more than 1)
     scheduler: str | None = None  # a Dask scheduler's address: lay out on that cluster instead
     cache: Path | None = None  # the cache folder, or None to lay out everything
-    only: str | None = None  # "epub", "book", "handouts" or "braille": build only those outputs
     dump_html: Path | None = None  # write every HTML document handed to the renderer here
-    audio: bool = False  # also the read-aloud EPUB and the audio handouts (--audio; or audio: true in book.yaml)
 
 
 @dataclass

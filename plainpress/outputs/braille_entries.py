@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
 from ..model import Book, Profile, output_path
-from ..progress import Clock, pages
 from .braille import (
     Code,
     Document,
@@ -87,8 +86,8 @@ def _finish(book: Book, code: Code, document: Callable[[], Document], done: Done
     doc = document()
     starts = done.products.get(Product.PAGE_STARTS)
     made = Made(findings=_undefined(book, code, doc))
-    clock = Clock()
     for output, cached in document_outputs(doc, code, first_pages(starts) if starts is not None else {}, done.cache):
         made.outputs.append(output)
-        made.notes[output.path] = f"{pages(output.pages)}, {'from the cache' if cached else clock.lap()}"
+        if cached:
+            made.cached.add(output.path)
     return made

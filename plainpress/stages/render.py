@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import RenderCache
+from ..entries import Task
 from ..errors import PlainpressError
-from ..pdf.jobs import PdfJob, PdfResult, Planned
+from ..pdf.jobs import PdfJob, PdfResult
 from ..safety import DUMP_INDEX, naming, write_atomic
 from ..synth import AudioJob, AudioResult
 
@@ -47,7 +48,7 @@ class _Round:
     """An output laid out in rounds (the book PDF in pieces): ``steps`` yields each round's named jobs,
     receives their results, and returns the output's result."""
 
-    planned: Planned
+    planned: Task
     steps: Any
     results: list[Any] = field(default_factory=list)
     waiting: int = 0
@@ -75,7 +76,7 @@ def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
 
 @dataclass
 class Rendered:
-    planned: Planned
+    task: Task
     result: PdfResult | AudioResult
     cached: bool
 
@@ -126,11 +127,11 @@ class Renderer:
             raise ClusterUnavailable(f"--scheduler {self.scheduler}: cannot reach the scheduler ({error})") from None
         return self._client.get_executor(pure=False)
 
-    def run(self, planned: Iterable[Planned]) -> Iterator[Rendered]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[Rendered]:
         """Submit each job as it is planned (the first, the longest, starts at once) and yield results as
         they come: cached ones at once, rendered ones in the order they finish."""
         running: dict[Future[PdfResult], tuple[Any, ...]] = {}
-        for item in planned:
+        for item in tasks:
             if self.dump is not None and (isinstance(item.job, PdfJob) or hasattr(item.job, "steps")):
                 self._write_dump(item)
             if hasattr(item.job, "steps"):
@@ -197,14 +198,14 @@ class Renderer:
             self.cache.put(key, result)
         return result
 
-    def _done(self, item: Planned, key: str | None, result: PdfResult) -> Rendered:
+    def _done(self, item: Task, key: str | None, result: PdfResult) -> Rendered:
         if isinstance(item.job, PdfJob):
             self.laid_out.append(item.path)
         if self.cache and key:
             self.cache.put(key, result)
         return Rendered(item, result, False)
 
-    def _write_dump(self, item: Planned) -> None:
+    def _write_dump(self, item: Task) -> None:
         assert self.dump is not None
         self.dump.mkdir(parents=True, exist_ok=True)
         stem = f"{len(self._dumped):04d}-" + item.path.replace("/", "-").removesuffix(".pdf")
