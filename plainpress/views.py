@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .errors import RenderError
 from .messages import Messages
 from .model import TIERS, Article, Book, RedFlag, chapter_anchor, part_anchor, reference_anchor, title_anchor
 from .sources.glossary import sorted_entries
@@ -191,3 +192,26 @@ def card_view(
                 )
             )
     return tiers
+
+
+def check_card(
+    anchors: dict[str, int], tiers: list[CardTier], where: str, overflowed: bool = False, contacts: bool = False
+) -> None:
+    """The one check that a red-flag card fits on one page: every sign, every tier's "what to do" (and
+    with ``contacts`` the clinic's numbers) on the page of the card's heading (``card-title`` in the book;
+    the first page of a card laid out alone, which must also not ``overflow`` onto a second page).
+    Raises :class:`RenderError` naming each part that spilled over."""
+    first = anchors.get("card-title", 1)  # a box split over pages is anchored on its last page: the heading's
+    parts = []
+    for tier in tiers:
+        parts += [(f"card-{tier.tier}-{i}", f"{tier.tier}: {item.text}") for i, item in enumerate(tier.items, 1)]
+        parts.append((f"card-{tier.tier}-action", f"{tier.tier}: what to do ({tier.action})"))
+    if contacts:
+        parts.append(("card-contacts", "the clinic's numbers (emergency, out of hours)"))
+    spilled = [text for anchor, text in parts if anchors.get(anchor, first) != first]
+    if spilled or overflowed:
+        raise RenderError(
+            f"{where} does not fit on one page; these overflow onto the next page: "
+            + ("; ".join(spilled) or "the closing line")
+            + ". Shorten or merge red flags, or mark fewer."
+        )

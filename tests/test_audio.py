@@ -314,14 +314,18 @@ def test_manifest_entries_are_json_numbers(spoken):
 
 
 def test_the_draft_card_reads_every_sign_and_says_so_first(tmp_path):
-    from plainpress.outputs.audio import plan_audio
+    from plainpress.entries import Selection
+    from plainpress.stages.catalogue import catalogue
+    from plainpress.templates import DEFAULT_LAYOUTS
 
     book = _copy(tmp_path)
     second = book / "articles" / "second-steps.md"
     second.write_text(second.read_text().replace("reviewed: 2026-01-02\n", "status: draft\nreviewed: 2026-01-02\n"))
     model = gather(book)
     analyse(model)
-    said = {p.path: " ".join(s.text for s in p.job.segments) for p in plan_audio(model)}
+    chosen = catalogue(model, DEFAULT_LAYOUTS, Selection.of("audio"))
+    handouts = [e for e in chosen if e.kind.name in ("audio", "audio-card")]
+    said = {e.path: " ".join(s.text for s in chosen.plan(e).tasks[0].job.segments) for e in handouts}
     assert "chest pain" not in said["audio/neutral/red-flag-card.mp3"]  # a draft's sign
     assert "several nights" in said["audio/neutral/red-flag-card.mp3"]
     draft_card = said["drafts/audio/neutral/red-flag-card.mp3"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -22,16 +21,14 @@ from lxml import etree
 from lxml import html as lxml_html
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 
-from ..entries import Early, Entry, Group, Kind, Listing, Made, Plan, Task
-from ..errors import Finding
+from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..markup import convert, policy_for
 from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
-from ..pdf.jobs import Planned
 from ..sentences import Sentence, mark_document
-from ..speech import Lexicon, lexicon_for, segments, voice_for
+from ..speech import lexicon_for, segments, voice_for
 from ..synth import AudioJob, AudioResult
-from ..templates import DEFAULT_LAYOUTS, render
+from ..templates import render
 from ..views import card_view
 
 CARD_NAME = "red-flag-card.mp3"
@@ -161,57 +158,26 @@ def _plan_article(book: Book, profile: Profile, article: Article, path: str, ear
     say = Messages(book.language)
     sentences = _sentences(_article_html(book, article, profile, say))
     extra = {"profile": profile.slug, "article": article.slug}
-    planned = _planned(book, path, article.title, sentences, lexicon_for(book), voice_for(book), "audio", extra, say)
-    return Plan((Task(path, planned.job),), lambda done: Made(*_listed(planned.finish(done.results[0]))))
+    return _planned(book, path, article.title, sentences, AUDIO, extra, say)
 
 
 def _plan_card(book: Book, profile: Profile, layouts: object, draft: bool, path: str, early: Early) -> Plan:
     say = Messages(book.language)
     sentences = _card_sentences(book, profile, say, layouts, draft)
     extra = {"profile": profile.slug}
-    lexicon, voice = lexicon_for(book), voice_for(book)
-    planned = _planned(book, path, say("card"), sentences, lexicon, voice, "audio-card", extra, say)
-    return Plan((Task(path, planned.job),), lambda done: Made(*_listed(planned.finish(done.results[0]))))
-
-
-def _listed(finished: tuple[Output, list[Finding]]) -> tuple[list[Output], list[Finding]]:
-    return [finished[0]], finished[1]
-
-
-def plan_audio(book: Book, layouts: object = DEFAULT_LAYOUTS) -> Iterator[Planned]:
-    """Per profile: an audio handout per article, then the red-flag card."""
-    say, lexicon, voice = Messages(book.language), lexicon_for(book), voice_for(book)
-    for profile in book.profiles:
-        for article in book.articles:
-            path = output_path("audio", profile.slug, f"{article.slug}.mp3", article.is_draft)
-            sentences = _sentences(_article_html(book, article, profile, say))
-            extra = {"profile": profile.slug, "article": article.slug}
-            yield _planned(book, path, article.title, sentences, lexicon, voice, "audio", extra, say)
-        reviewed, every = _card_flags(book, False), _card_flags(book, True)
-        for draft in [d for d, flags in ((False, reviewed), (True, every)) if flags and (not d or every != reviewed)]:
-            path = output_path("audio", profile.slug, CARD_NAME, draft)
-            sentences = _card_sentences(book, profile, say, layouts, draft)
-            extra = {"profile": profile.slug}
-            yield _planned(book, path, say("card"), sentences, lexicon, voice, "audio-card", extra, say)
+    return _planned(book, path, say("card"), sentences, AUDIO_CARD, extra, say)
 
 
 def _planned(
-    book: Book,
-    path: str,
-    title: str,
-    sentences: list[Sentence],
-    lexicon: Lexicon,
-    voice: str,
-    kind: str,
-    extra: dict[str, object],
-    say: Messages,
-) -> Planned:
-    job = AudioJob(path, voice, book.config.speech.rate, segments(sentences, lexicon))
+    book: Book, path: str, title: str, sentences: list[Sentence], kind: Kind, extra: dict[str, object], say: Messages
+) -> Plan:
+    job = AudioJob(path, voice_for(book), book.config.speech.rate, segments(sentences, lexicon_for(book)))
 
-    def finish(result: AudioResult) -> tuple[Output, list[Finding]]:
+    def finish(done: Done) -> Made:
+        result: AudioResult = done.results[0]
         marks = chapters(sentences, result)
         data = tag(result.data, title, book.language, marks, say("contents"))
         info = {**extra, "duration": result.duration, "chapters": len(marks)}
-        return Output(kind, str(extra["profile"]), path, data, extra=info), []
+        return Made([Output(kind.name, str(extra["profile"]), path, data, extra=info)])
 
-    return Planned(path, job, finish)
+    return Plan((Task(path, job),), finish)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Scope, Task, book_stem
 from ..entries import Entry as CatalogueEntry
-from ..errors import Finding, Location, RenderError
+from ..errors import Finding, Location
 from ..fonts import font_roots
 from ..markup import convert, policy_for
 from ..messages import Messages, csl_locale
@@ -29,6 +29,7 @@ from ..views import (
     build_time,
     card_view,
     chapter_view,
+    check_card,
     glossary_view,
 )
 
@@ -192,25 +193,6 @@ def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | No
 
 
 def _finish_book(book: Book, path: str, card: list[CardTier], result: PdfResult) -> tuple[Output, list[Finding]]:
-    check_card_fits(result, card, "the book PDF")
+    check_card(result.anchors, card, "the book PDF's red-flag card")
     cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
     return Output("pdf", f"book-{book.config.paper}", path, result.data, pages=result.pages), cut
-
-
-def check_card_fits(result: PdfResult, card: list[CardTier], where: str) -> None:
-    """The card must be one page: name the tier and every red flag that spilled over."""
-    if not card:
-        return
-    # A box split over pages is anchored on its last page: take the heading's page.
-    first = result.anchors["card-title"]
-    spilled = []
-    for tier in card:
-        parts = [(f"card-{tier.tier}-{i}", item.text) for i, item in enumerate(tier.items, 1)]
-        parts.append((f"card-{tier.tier}-action", f"what to do ({tier.action})"))
-        spilled += [f"{tier.tier}: {text}" for anchor, text in parts if result.anchors.get(anchor, first) != first]
-    if spilled:
-        raise RenderError(
-            f"{where}: the red-flag card does not fit on one page; these overflow onto the next page: "
-            + "; ".join(spilled)
-            + ". Shorten or merge red flags, or mark fewer."
-        )

@@ -4,21 +4,33 @@ for each paper size. A card that does not fit on one page fails the build."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..entries import LARGE_PRINT_CARD, STANDARD_CARD, CardVariant, Early, Entry, Group, Kind, Listing, Made, Plan, Task
-from ..errors import Finding, Location, RenderError
+from ..entries import (
+    LARGE_PRINT_CARD,
+    STANDARD_CARD,
+    CardVariant,
+    Done,
+    Early,
+    Entry,
+    Group,
+    Kind,
+    Listing,
+    Made,
+    Plan,
+    Task,
+)
+from ..errors import Location
 from ..fonts import font_roots
 from ..messages import Messages
 from ..model import Book, Output, Profile, RedFlag, output_path
-from ..pdf.jobs import PdfJob, PdfResult, Planned
+from ..pdf.jobs import PdfJob
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import print_stylesheets
-from ..templates import DEFAULT_LAYOUTS, layout_roots, render
-from ..views import CardTier, build_time, card_view
+from ..templates import layout_roots, render
+from ..views import CardTier, build_time, card_view, check_card
 
 KIND = Kind("card", frozenset({Group.HANDOUTS}))
 CARD = (105.0, 148.0)  # A6, mm
@@ -94,25 +106,11 @@ def _tiers(book: Book, profile: Profile, draft: bool = False) -> list[CardTier]:
     return card_view(book, say, profile.contacts(), lambda slug, anchor: "", card_flags(book, draft))
 
 
-def render_card(
-    book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS, draft: bool = False
-) -> PdfResult:
-    """variant: 'standard', 'large-print', or 'sheet-<paper>'."""
-    planned = plan_card(book, profile, variant, layouts, draft)
-    from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
-
-    result = render_job(planned.job)
-    planned.finish(result)  # fails when the card does not fit on one page
-    return result
-
-
-def plan_card(
-    book: Book, profile: Profile, variant: str, layouts: Path = DEFAULT_LAYOUTS, draft: bool = False
-) -> Planned:
+def _plan(book: Book, profile: Profile, variant: CardVariant, layouts: Path, draft: bool, early: Early) -> Plan:
     """One card; ``draft``: the card with every sign, drafts' included, stamped and under drafts/cards/."""
     say = Messages(book.language)
     tiers = _tiers(book, profile, draft)
-    slots, marks = layout_sheet(variant.removeprefix("sheet-")) if variant.startswith("sheet-") else ([], [])
+    slots, marks = layout_sheet(variant.paper) if variant.paper else ([], [])
     title = f"{say('card')} \u2014 {profile.name}"
     html = render(
         "card/card.html.j2",
@@ -128,54 +126,32 @@ def plan_card(
         draft=draft,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    paper = variant.removeprefix("sheet-") if slots else "a4"
-    sheets = print_stylesheets(layouts, paper, say, "card/card.css")
-    if variant == "standard":
+    sheets = print_stylesheets(layouts, variant.paper or "a4", say, "card/card.css")
+    if variant == STANDARD_CARD:
         sheets.append("@page { size: A6; }")
-    elif variant == "large-print":
+    elif variant == LARGE_PRINT_CARD:
         sheets += [render("card/large-print.css", layouts), "@page { size: A5; }"]
     else:
         sheets.append("@page { margin: 0; }")
-    path = output_path("cards", profile.slug, f"red-flag-card-{variant}.pdf", draft)
+    path = card_path(profile, variant, draft)
     job = PdfJob(html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), title)
-    return Planned(path, job, partial(_finish_card, book, profile, variant, path, tiers, draft))
+    return Plan((Task(path, job),), partial(_finish, book, profile, variant, path, tiers, draft))
 
 
-def _finish_card(
-    book: Book,
-    profile: Profile,
-    variant: str,
-    path: str,
-    tiers: list[CardTier],
-    draft: bool,
-    result: PdfResult,
-) -> tuple[Output, list[Finding]]:
-    if result.pages != 1 and not draft:  # the draft card is for the editors: it may run over its page
-        _overflow(result, tiers, f"the {variant} red-flag card of {profile.slug}")
+def _finish(
+    book: Book, profile: Profile, variant: CardVariant, path: str, tiers: list[CardTier], draft: bool, done: Done
+) -> Made:
+    result = done.results[0]
+    if not draft:  # the draft card is for the editors: it may run over its page
+        where = f"the {variant.name} red-flag card of {profile.slug}"
+        check_card(result.anchors, tiers, where, overflowed=result.pages != 1, contacts=True)
     cut = overflow_findings(result.overflows, path, book.articles, Location(book.root / "book.yaml"))
     extra: dict[str, object] = {"profile": profile.slug}
-    if variant.startswith("sheet-"):
-        extra["paper"] = variant.removeprefix("sheet-")
-        extra["cards_per_sheet"] = len(layout_sheet(variant.removeprefix("sheet-"))[0])
-    variant_name = f"{profile.slug}-{variant}" + ("-draft" if path.startswith("drafts/") else "")
-    return Output("card", variant_name, path, result.data, result.pages, extra), cut
-
-
-def _overflow(result: PdfResult, tiers: list[CardTier], where: str) -> None:
-    spilled = [
-        f"{t.tier}: {item.text}"
-        for t in tiers
-        for i, item in enumerate(t.items, 1)
-        if result.anchors.get(f"card-{t.tier}-{i}", 1) > 1
-    ]
-    spilled += [f"{t.tier}: what to do" for t in tiers if result.anchors.get(f"card-{t.tier}-action", 1) > 1]
-    if result.anchors.get("card-contacts", 1) > 1:
-        spilled.append("the clinic's numbers (emergency, out of hours)")
-    raise RenderError(
-        f"{where} does not fit on one page; these overflow onto a second page: "
-        + ("; ".join(spilled) or "the closing line")
-        + ". Shorten or merge red flags, or mark fewer."
-    )
+    if variant.paper:
+        extra["paper"] = variant.paper
+        extra["cards_per_sheet"] = len(layout_sheet(variant.paper)[0])
+    variant_name = f"{profile.slug}-{variant.name}" + ("-draft" if draft else "")
+    return Made([Output(KIND.name, variant_name, path, result.data, result.pages, extra)], cut)
 
 
 def entries(book: Book, layouts: Path) -> Listing:
@@ -204,29 +180,6 @@ def variants(book: Book, profile: Profile) -> list[tuple[CardVariant, bool]]:
 
 def card_path(profile: Profile, variant: CardVariant, draft: bool) -> str:
     return output_path("cards", profile.slug, f"red-flag-card-{variant.name}.pdf", draft)
-
-
-def _plan(book: Book, profile: Profile, variant: CardVariant, layouts: Path, draft: bool, early: Early) -> Plan:
-    planned = plan_card(book, profile, variant.name, layouts, draft)
-
-    def finish(done: object) -> Made:
-        output, found = planned.finish(done.results[0])
-        return Made([output], found)
-
-    return Plan((Task(planned.path, planned.job),), finish)
-
-
-def plan_cards(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
-    """Every card of every profile: in cards/ the signs of reviewed articles (none when they have no red
-    flags); when drafts have signs too, a card with every sign in drafts/cards/, stamped as a draft (in
-    standard and large print, as many pages as it takes: no sheet to cut, it is not for patients)."""
-    for profile in book.profiles:
-        if card_flags(book, False):
-            for variant in ["standard", "large-print", *(f"sheet-{paper}" for paper in profile.papers)]:
-                yield plan_card(book, profile, variant, layouts)
-        if _drafts_have_flags(book):
-            for variant in ["standard", "large-print"]:
-                yield plan_card(book, profile, variant, layouts, draft=True)
 
 
 def _drafts_have_flags(book: Book) -> bool:

@@ -9,21 +9,21 @@ with the clinic's name and phone, "Page N of M" and the version stamp.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
 import segno
 
-from ..entries import Early, Entry, Group, Kind, Listing, Made, Plan, Task
+from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import cited_keys, convert, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path, reference_anchor
 from ..nobreak import nobreak_chars
-from ..pdf.jobs import PdfJob, PdfResult, Planned
+from ..pdf.jobs import PdfJob
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import css_string, page_of_content, print_stylesheets
 from ..sources.bibliography import format_entries
@@ -184,46 +184,22 @@ def _plan_handout(
 ) -> Plan:
     path = handout_path(profile, article, paper, size)
     job = handout_job(book, article, profile, paper, size, references(), layouts)
-    finish = partial(_finish_handout, article, profile, paper, size)
-    return Plan((Task(path, job),), lambda done: _made(finish(done.results[0])))
-
-
-def _plan_index(book: Book, profile: Profile, paper: str, layouts: Path, early: Early) -> Plan:
-    planned = plan_index(book, profile, paper, layouts)
-    return Plan((Task(planned.path, planned.job),), lambda done: _made(planned.finish(done.results[0])))
-
-
-def _made(finished: tuple[Output, list[Finding]]) -> Made:
-    return Made([finished[0]], finished[1])
+    return Plan((Task(path, job),), partial(_finish_handout, article, profile, paper, size))
 
 
 def index_path(profile: Profile, paper: str) -> str:
     return f"handouts/{profile.slug}/index-{paper}.pdf"
 
 
-def plan_handouts(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> Iterator[Planned]:
-    """Every handout and, per profile and paper, their index, one job at a time (made as they are asked for,
-    so that rendering can start before the last one is written)."""
-    entries = all_entries(book)
-    for profile in book.profiles:
-        for paper in profile.papers:
-            for article in book.articles:
-                for size in profile.sizes:
-                    path = handout_path(profile, article, paper, size)
-                    job = handout_job(book, article, profile, paper, size, entries, layouts)
-                    yield Planned(path, job, partial(_finish_handout, article, profile, paper, size))
-            yield plan_index(book, profile, paper, layouts)
-
-
-def _finish_handout(
-    article: Article, profile: Profile, paper: str, size: str, result: PdfResult
-) -> tuple[Output, list[Finding]]:
+def _finish_handout(article: Article, profile: Profile, paper: str, size: str, done: Done) -> Made:
+    """The handout, and the one check of its length (H001) beside what layout cut (H002)."""
+    result = done.results[0]
     path = handout_path(profile, article, paper, size)
     extra = {"profile": profile.slug, "paper": paper, "print": size, "article": article.slug}
-    output = Output("handout", f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
+    output = Output(HANDOUT.name, f"{profile.slug}-{paper}-{size}", path, result.data, result.pages, extra)
     cut = overflow_findings(result.overflows, path, [article], article.location)
     if size != "standard" or result.pages <= MAX_STANDARD_PAGES:
-        return output, cut
+        return Made([output], cut)
     too_long = Finding(
         "H001",
         Severity.WARNING,
@@ -233,17 +209,10 @@ def _finish_handout(
         article.title,
         "shorten the article or split it in two",
     )
-    return output, [*cut, too_long]
+    return Made([output], [*cut, too_long])
 
 
-def render_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Output:
-    planned = plan_index(book, profile, paper, layouts)
-    from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
-
-    return planned.finish(render_job(planned.job))[0]
-
-
-def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT_LAYOUTS) -> Planned:
+def _plan_index(book: Book, profile: Profile, paper: str, layouts: Path, early: Early) -> Plan:
     say = Messages(book.language)
     rows = [
         {
@@ -277,7 +246,7 @@ def plan_index(book: Book, profile: Profile, paper: str, layouts: Path = DEFAULT
     job = PdfJob(
         html, book.root, tuple(sheets), (book.root, *layout_roots(layouts), *font_roots()), f"index {profile.slug}"
     )
-    return Planned(path, job, partial(_finish_index, profile, paper, path))
+    return Plan((Task(path, job),), partial(_finish_index, profile, paper, path))
 
 
 def _index_file(profile: Profile, article: Article, paper: str, size: str) -> str:
@@ -286,6 +255,7 @@ def _index_file(profile: Profile, article: Article, paper: str, size: str) -> st
     return path if article.is_draft else Path(path).name
 
 
-def _finish_index(profile: Profile, paper: str, path: str, result: PdfResult) -> tuple[Output, list[Finding]]:
+def _finish_index(profile: Profile, paper: str, path: str, done: Done) -> Made:
+    result = done.results[0]
     extra = {"profile": profile.slug, "paper": paper}
-    return Output("handout-index", f"{profile.slug}-{paper}", path, result.data, result.pages, extra), []
+    return Made([Output(INDEX.name, f"{profile.slug}-{paper}", path, result.data, result.pages, extra)])

@@ -25,9 +25,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Task, book_stem
-from ..errors import Finding, RenderError
+from ..errors import RenderError
 from ..model import Book, Output
-from ..pdf.jobs import Planned
 from ..sentences import Sentence, mark_document
 from ..speech import lexicon_for, segments, voice_for
 from ..synth import AudioJob, AudioResult
@@ -58,11 +57,11 @@ def _plan(book: Book, layouts: Path, path: str, early: Early) -> Plan:
     """The speech is planned from an EPUB without page list (so that synthesis starts before the
     book PDF is laid out); the package is made from the final EPUB, when there is one."""
     aloud = ReadAloud.plan(book, early(Product.UNPAGED_EPUB), layouts)
-    tasks = tuple(Task(p.path, p.job) for p in aloud.planned())
+    tasks = tuple(Task(f"read-aloud/{doc.stem}.mp3", doc.job) for doc in aloud.docs)
 
     def finish(done: Done) -> Made:
-        for planned, result in zip(aloud.planned(), done.results, strict=True):
-            planned.finish(result)
+        for doc, result in zip(aloud.docs, done.results, strict=True):
+            doc.result = result
         output = aloud.package(done.products.get(Product.EPUB, aloud.source), path)
         return Made([output], notes={path: f"{output.extra['duration']:.0f} s of speech"})
 
@@ -124,7 +123,7 @@ def _marked(entries: dict[str, bytes]) -> Iterator[tuple[str, str, etree._Elemen
 
 @dataclass
 class ReadAloud:
-    """The speech of one book's read-aloud EPUB: :meth:`planned` jobs, then :meth:`package`."""
+    """The speech of one book's read-aloud EPUB: a job per document (``docs``), then :meth:`package`."""
 
     book: Book
     layouts: Path
@@ -140,14 +139,6 @@ class ReadAloud:
             marked = etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
             plan.docs.append(_Doc(href, item_id, sentences, job, marked))
         return plan
-
-    def planned(self) -> Iterator[Planned]:
-        for doc in self.docs:
-            yield Planned(f"read-aloud/{doc.stem}.mp3", doc.job, lambda result, doc=doc: self._keep(doc, result))
-
-    def _keep(self, doc: _Doc, result: AudioResult) -> tuple[None, list[Finding]]:
-        doc.result = result
-        return None, []
 
     def package(self, epub: bytes, path: str) -> Output:
         """The read-aloud EPUB made from ``epub`` (the finished EPUB) and the speech."""
