@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from plainpress.commands.build import ONLY, build
-from plainpress.entries import CardVariant, Entry, Group, Kind, Selection
-from plainpress.stages.catalogue import CATALOGUE, catalogue
+from plainpress.entries import CardVariant, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Selection
+from plainpress.model import Output
+from plainpress.stages import catalogue as catalogue_module
+from plainpress.stages.catalogue import CATALOGUE, Line, catalogue
 from plainpress.stages.read import read_book
 from plainpress.templates import DEFAULT_LAYOUTS
 
@@ -91,3 +93,31 @@ def test_every_file_a_build_writes_is_a_catalogue_entry(tmp_path, mini):
         owners = [e for e in entries if e.owns(str(output["path"]))]
         assert [e.kind.name for e in owners] == [output["kind"]], output["path"]
     assert all(any(e.owns(str(o["path"])) for o in written) for e in entries)  # and every entry is written
+
+
+def entries(book, layouts):
+    """A fake output for the test below, listed by its own catalogue line: the book's page count, which it
+    needs the book PDF's page starts for."""
+    kind = Kind("page-count", frozenset({Group.BOOK}), Scope.BOOK)
+
+    def plan(early):
+        def finish(done):
+            text = f"{len(book.articles)} articles on {len(done.products[Product.PAGE_STARTS])} pages\n"
+            return Made([Output(kind.name, "text", "page-count.txt", text.encode())])
+
+        return Plan((), finish)
+
+    needs = (Need(Product.PAGE_STARTS, required=True),)
+    return Listing([Entry("page-count.txt", kind, "Page count", plan, needs)], (kind,))
+
+
+@pytest.mark.timeout(600)
+def test_an_output_added_by_one_catalogue_line_is_built_with_what_it_needs(tmp_path, monkeypatch):
+    extra = Line("tests.test_catalogue", frozenset({Group.BOOK}))
+    monkeypatch.setattr(catalogue_module, "CATALOGUE", (*CATALOGUE, extra))
+    result = build(MINI, tmp_path / "dist", only="book", jobs=1)
+    pdf = next(o for o in result.outputs if o.kind == "pdf")
+    assert (tmp_path / "dist" / "page-count.txt").read_text() == f"2 articles on {pdf.pages} pages\n"
+    assert {"path": "page-count.txt", "kind": "page-count"}.items() <= manifest(tmp_path / "dist")[-1].items()
+    lean = build(MINI, tmp_path / "epub", only="epub", jobs=1)  # not in the group: neither made nor laid out for
+    assert [o.path for o in lean.outputs] == ["mini-fixture-book.epub"] and lean.laid_out == []

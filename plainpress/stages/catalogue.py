@@ -26,17 +26,18 @@ BOOK, EPUB, HANDOUTS, BRAILLE, AUDIO = Group.BOOK, Group.EPUB, Group.HANDOUTS, G
 
 @dataclass(frozen=True)
 class Line:
-    module: str  # in plainpress.outputs; it has entries(book, layouts) -> Listing
+    module: str  # the module's full name; it has entries(book, layouts) -> Listing
     groups: frozenset[Group]  # every group of the kinds it makes
     provides: frozenset[Product] = frozenset()
 
     def listing(self, book: Book, layouts: Path) -> Listing:
-        found: Listing = importlib.import_module(f"plainpress.outputs.{self.module}").entries(book, layouts)
+        found: Listing = importlib.import_module(self.module).entries(book, layouts)
         return found
 
 
 def line(module: str, *groups: Group, provides: tuple[Product, ...] = ()) -> Line:
-    return Line(module, frozenset(groups), frozenset(provides))
+    """A line for ``plainpress.outputs.<module>``."""
+    return Line(f"plainpress.outputs.{module}", frozenset(groups), frozenset(provides))
 
 
 # In the order their work is handed to the renderer: the longest first.
@@ -93,10 +94,11 @@ class Catalogue:
 
 
 def catalogue(
-    book: Book, layouts: Path, selection: Selection | None = None, lines: tuple[Line, ...] = CATALOGUE
+    book: Book, layouts: Path, selection: Selection | None = None, lines: tuple[Line, ...] | None = None
 ) -> Catalogue:
     """Every entry of ``book`` that ``selection`` makes (by default, a build's: every one but audio)."""
     selection = selection or Selection()
+    lines = CATALOGUE if lines is None else lines
     listed: dict[Line, Listing] = {}
 
     def listing(item: Line) -> Listing:

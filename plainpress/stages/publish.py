@@ -41,14 +41,6 @@ class Staging:
             target.write_bytes(output.data)
         self.outputs.append(output)
 
-    def carry_over(self, previous: Path, output: dict[str, object]) -> None:
-        """Copy an output of the previous build unchanged (used by partial builds)."""
-        source = previous / str(output["path"])
-        target = self.folder / str(output["path"])
-        with naming(target):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-
 
 def manifest(outputs: list[Output]) -> bytes:
     entries = []
