@@ -68,24 +68,24 @@ def entries(book: Book, layouts: Path) -> Listing:
         make = partial(book_document, book, code, profile, book_stem(book.config.title))
         path = f"braille/{folder}/{book_stem(book.config.title)}-volume"
         needs = (Need(Product.PAGE_STARTS, required=True),)
-        planner = _planner(book, code, make)
+        planner = _planner(book, code, make, report=False)  # its characters are reported with each article's
         listed.append(
             Entry(path, BRAILLE_BOOK, "The book in braille", planner, needs, volumes=True, profile=folder, view=view)
         )
     return Listing(listed, KINDS, findings)
 
 
-def _planner(book: Book, code: Code, document: Callable[[], Document]) -> Callable[[Early], Plan]:
+def _planner(book: Book, code: Code, document: Callable[[], Document], report: bool = True) -> Callable[[Early], Plan]:
     def plan(early: Early) -> Plan:
-        return Plan((), partial(_finish, book, code, document))
+        return Plan((), partial(_finish, book, code, document, report))
 
     return plan
 
 
-def _finish(book: Book, code: Code, document: Callable[[], Document], done: Done) -> Made:
+def _finish(book: Book, code: Code, document: Callable[[], Document], report: bool, done: Done) -> Made:
     doc = document()
     starts = done.products.get(Product.PAGE_STARTS)
-    made = Made(findings=_undefined(book, code, doc))
+    made = Made(findings=_undefined(book, code, doc) if report else [])
     for output, cached in document_outputs(doc, code, first_pages(starts) if starts is not None else {}, done.cache):
         made.outputs.append(output)
         if cached:
