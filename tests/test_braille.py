@@ -19,16 +19,19 @@ from lxml import html as lxml_html
 
 from plainpress import louis
 from plainpress.commands.build import build
+from plainpress.entries import Product, Selection
 from plainpress.errors import Problems
 from plainpress.markup import convert, policy_for
 from plainpress.messages import Messages
-from plainpress.model import Book, Profile
+from plainpress.model import Book, Output, Profile
 from plainpress.outputs import braille_volumes
-from plainpress.outputs.braille import braille_code, braille_outputs
+from plainpress.outputs.braille import braille_code
 from plainpress.outputs.brf import Code, translate, words_of
 from plainpress.sources.glossary import sorted_entries
 from plainpress.stages.analyse import analyse
+from plainpress.stages.catalogue import catalogue
 from plainpress.stages.gather import gather
+from plainpress.templates import DEFAULT_LAYOUTS
 
 from .conftest import Built
 from .helpers import FIXTURES, SAMPLE_BOOK
@@ -370,11 +373,17 @@ def _with_braille(tmp_path: Path, settings: str) -> Path:
     return book
 
 
+def made_braille(book: Book) -> list[Output]:
+    """Every braille file of the catalogue, made in this process (the book's volumes without print pages)."""
+    chosen = catalogue(book, DEFAULT_LAYOUTS, Selection.of("braille"))
+    return [o for e in chosen for o in chosen.make(e, {Product.PAGE_STARTS: []}).outputs]
+
+
 def test_grade_and_page_size_from_book_yaml(tmp_path: Path) -> None:
     book = model(_with_braille(tmp_path, "  grade: 1\n  cells_per_line: 32\n  lines_per_page: 20\n"))
     code = braille_code(book)
     assert not code.contracted and "en-ueb-g1.ctb" in code.tables and (code.cells, code.lines) == (32, 20)
-    for output, _ in braille_outputs(book, code, "mini", None, page_starts=[]):
+    for output in made_braille(book):
         pages = pages_of(output.data)
         assert all(len(page) == 20 and all(len(line) <= 32 for line in page) for page in pages)
         assert output.extra["grade"] == 1
@@ -411,7 +420,7 @@ def test_volumes_split_between_chapters(monkeypatch: pytest.MonkeyPatch, tmp_pat
     book = model(_with_braille(tmp_path, "  cells_per_line: 20\n  lines_per_page: 10\n"))
     code = braille_code(book)
     monkeypatch.setattr(braille_volumes, "MAX_VOLUME_PAGES", 16)
-    volumes = [o for o, _ in braille_outputs(book, code, "mini", None, page_starts=[]) if o.kind == "braille-book"]
+    volumes = [o for o in made_braille(book) if o.kind == "braille-book"]
     assert len(volumes) > 2
     headings = {translate(code, a.title) for a in book.articles}
     for volume in volumes:

@@ -32,7 +32,6 @@ from ..model import (
     Article,
     Book,
     Output,
-    PageStart,
     Profile,
     RedFlag,
     chapter_anchor,
@@ -43,8 +42,7 @@ from ..sources.bibliography import format_entries
 from ..views import card_view, glossary_view
 from .braille_blocks import NEW_PAGE, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
 from .braille_volumes import MAX_VOLUME_PAGES as MAX_VOLUME_PAGES
-from .braille_volumes import Document, first_pages, render_document
-from .braille_volumes import undefined_findings as _undefined  # the name braille_entries knows
+from .braille_volumes import Document, render_document
 from .brf import Code
 
 # Language -> grade -> liblouis table; and the grade used when book.yaml names none.
@@ -342,39 +340,6 @@ def _colophon(book: Book, say: Messages, profile: Profile | None) -> list[Block]
     blocks += _clinic(say, profile, book)
     blocks += [heading(2, say("colophon.disclaimer")), paragraph(c.disclaimer)]
     return blocks
-
-
-def documents(book: Book, code: Code, stem: str, book_too: bool, handouts: bool) -> Iterator[Document]:
-    profiles: list[Profile | None] = list(book.profiles) or [None]
-    for profile in profiles:
-        if handouts:
-            for article in book.articles:
-                yield handout_document(book, code, article, profile)
-            reviewed, every = card_signs(book, False), card_signs(book, True)
-            if reviewed:
-                yield card_document(book, code, profile)
-            if len(every) > len(reviewed):
-                yield card_document(book, code, profile, draft=True)
-        if book_too:
-            yield book_document(book, code, profile, stem)
-
-
-def braille_outputs(
-    book: Book,
-    code: Code,
-    stem: str,
-    cache: RenderCache | None,
-    page_starts: list[PageStart] | None = None,
-    handouts: bool = True,
-    findings: list[Finding] | None = None,
-) -> Iterator[tuple[Output, bool]]:
-    """Every braille file (the book's volumes only when ``page_starts`` of the book PDF are given), each
-    with whether it came from the cache."""
-    starts = first_pages(page_starts) if page_starts is not None else {}
-    for doc in documents(book, code, stem, page_starts is not None, handouts):
-        if findings is not None:
-            findings += _undefined(book, code, doc)
-        yield from document_outputs(doc, code, starts, cache)
 
 
 def document_outputs(

@@ -15,17 +15,16 @@ from ..model import Book, Profile, output_path
 from .braille import (
     Code,
     Document,
-    _undefined,
     article_path,
     book_document,
     braille_setup,
     card_document,
     card_signs,
     document_outputs,
-    first_pages,
     folder_of,
     handout_document,
 )
+from .braille_volumes import first_pages, undefined_findings
 from .brf import read_back
 
 BRAILLE_HANDOUT = Kind("braille-handout", frozenset({Group.BRAILLE}))
@@ -85,7 +84,7 @@ def _planner(book: Book, code: Code, document: Callable[[], Document], report: b
 def _finish(book: Book, code: Code, document: Callable[[], Document], report: bool, done: Done) -> Made:
     doc = document()
     starts = done.products.get(Product.PAGE_STARTS)
-    made = Made(findings=_undefined(book, code, doc) if report else [])
+    made = Made(findings=undefined_findings(book, code, doc) if report else [])
     for output, cached in document_outputs(doc, code, first_pages(starts) if starts is not None else {}, done.cache):
         made.outputs.append(output)
         if cached:
