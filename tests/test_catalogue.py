@@ -121,3 +121,17 @@ def test_an_output_added_by_one_catalogue_line_is_built_with_what_it_needs(tmp_p
     assert {"path": "page-count.txt", "kind": "page-count"}.items() <= manifest(tmp_path / "dist")[-1].items()
     lean = build(MINI, tmp_path / "epub", only="epub", jobs=1)  # not in the group: neither made nor laid out for
     assert [o.path for o in lean.outputs] == ["mini-fixture-book.epub"] and lean.laid_out == []
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("only", ["epub", "braille"])
+def test_only_writes_exactly_the_entries_it_selects(tmp_path, mini, only):
+    result = build(MINI, tmp_path / "dist", only=only, jobs=1)
+    chosen = catalogue(mini, DEFAULT_LAYOUTS, Selection.of(only))
+    written = [str(o["path"]) for o in manifest(tmp_path / "dist")]
+    assert sorted(written) == sorted(o.path for o in result.outputs)
+    assert all(sum(e.owns(p) for e in chosen) == 1 for p in written)  # no helper's file (the book PDF) is written
+    assert all(any(e.owns(p) for p in written) for e in chosen)
+    helpers = [h.path for h in chosen.helpers]  # braille: the book PDF (or its pieces), for print page numbers
+    assert bool(result.laid_out) == (only == "braille") == bool(helpers)
+    assert all(name.partition("#")[0] in helpers for name in result.laid_out)
