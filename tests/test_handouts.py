@@ -244,3 +244,96 @@ def test_draft_stamp_without_review_dates(book, tmp_path):
     result = build(book, tmp_path / "dist")
     handout = next(o for o in result.outputs if o.kind == "handout" and "second-steps-a4-standard" in o.path)
     assert "Draft — not yet reviewed" in _pages(tmp_path / "dist" / handout.path)[0]["artifact"]
+
+
+def _words_section(lines):
+    """The transcript's lines of the "Words to know" section: from its heading to the next one."""
+    start = next(i for i, line in enumerate(lines) if line.role.startswith("H") and line.read() == "Words to know")
+    depth = lines[start].depth
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].depth < depth or lines[i].role.startswith("H")), None
+    )
+    return lines[start + 1 : end]
+
+
+def _render_dumped(folder: Path, entry: dict) -> int:
+    """Lay out one document the build dumped (``--dump-html``) as the build did; its page count."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    base = str(entry["base_url"]).rstrip("/") + "/"
+    css = [weasyprint.CSS(filename=str(folder / n), base_url=base, font_config=fonts) for n in entry["stylesheets"]]
+    html = weasyprint.HTML(filename=str(folder / entry["html"]), base_url=base)
+    return len(html.render(stylesheets=css, font_config=fonts).pages)
+
+
+def _no_multicol(monkeypatch):
+    """Make any multi-column layout (the run-time balancing of ``columns``) fail the render."""
+    import weasyprint.layout.block
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a multi-column layout was used")
+
+    monkeypatch.setattr(weasyprint.layout.block, "columns_layout", refuse)
+
+
+@pytest.mark.timeout(600)
+def test_words_to_know_are_one_list_read_column_one_then_two_laid_out_without_columns(sample, monkeypatch):
+    import json
+
+    from plainpress.pdf.transcript import transcript
+    from plainpress.views import glossary_view
+
+    book = _model(sample)
+    dump = sample.dist.parent / "dump"
+    renders = {r["output"]: r for r in json.loads((dump / "renders.json").read_text())}
+    _no_multicol(monkeypatch)
+    checked, cut = set(), False
+    for entry in _pdfs(sample, "handout"):
+        article = book.article(entry["article"])
+        own = {t for t, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
+        terms = [item.term for item in glossary_view(book, lambda slug, anchor: "", only=own)]
+        if not terms:
+            continue
+        section = _words_section(transcript(sample.dist / entry["path"]))
+        # One list: one L, one LI per word, each its term (Lbl) then its meaning (LBody), in the book's order.
+        assert [line.role for line in section if line.role == "L"] == ["L"], entry["path"]
+        assert [line.role for line in section if line.role in ("LI", "Lbl", "LBody")] == ["LI", "Lbl", "LBody"] * len(
+            terms
+        ), entry["path"]
+        labels = [line for line in section if line.role == "Lbl"]
+        assert [line.read().split(" (")[0] for line in labels] == terms, entry["path"]
+        # Where each term is printed: (page, x, top) of its first character (PDF y grows upwards).
+        spots = [(c.page, c.start[0], -c.start[1]) for c in (line.pieces[0].chunks[0] for line in labels)]
+        left = min(x for _, x, _ in spots)
+        column = [int(x > left + 150) for _, x, _ in spots]
+        assert all(abs(x - left) < 1 or x > left + 150 for _, x, _ in spots), (entry["path"], spots)
+        if entry["print"] == "large-print":
+            assert column == [0] * len(terms), entry["path"]
+        else:
+            assert 1 in column, entry["path"]
+        # On each page, column 1 from top to bottom, then column 2: the printed order is the list's order.
+        printed = sorted(range(len(terms)), key=lambda n: (spots[n][0], column[n], spots[n][2]))
+        assert printed == list(range(len(terms))), (entry["path"], spots)
+        pages = {page for page, _, _ in spots}
+        cut |= len(pages) > 1 and entry["print"] == "standard"
+        if len(pages) == 1 and entry["print"] == "standard":  # a grid filled down: the first half in column 1
+            assert column == [0] * ((len(terms) + 1) // 2) + [1] * (len(terms) // 2), entry["path"]
+        # Laid out again from the HTML the build handed WeasyPrint: no multi-column layout at all, in large
+        # print and for a list on one page (a list that a page break cuts is laid out again, balanced).
+        if entry["print"] not in checked and (len(pages) == 1 or entry["print"] == "large-print"):
+            assert _render_dumped(dump, renders[entry["path"]]) == entry["pages"]
+            checked.add(entry["print"])
+    assert checked == {"standard", "large-print"}
+    assert cut, "the sample book has a word list cut by a page break"
+
+
+def test_the_column_check_sees_a_multi_column_layout(monkeypatch):
+    import weasyprint
+
+    _no_multicol(monkeypatch)
+    html = "<dl style='columns: 2'><dt>a</dt><dd>b</dd></dl>"
+    with pytest.raises(AssertionError, match="multi-column"):
+        weasyprint.HTML(string=html).render()
+    assert len(weasyprint.HTML(string=html.replace("columns: 2", "display: grid")).render().pages) == 1

@@ -29,7 +29,7 @@ from ..errors import RenderError
 from ..model import PageStart, line_pattern
 from ..safety import read_regular
 from .jobs import PdfJob, PdfResult
-from .overflow import overflows, stack, wide_tables
+from .overflow import balance, overflows, split_grids, stack, wide_tables
 from .tree import our_tags
 
 
@@ -133,6 +133,12 @@ def render_job(job: PdfJob) -> PdfResult:
             for table in wide:
                 stack(table)
             stacked = len(wide)
+            html.wrapper_element = ElementWrapper.from_html_root(html.etree_element, content_language=None)
+            document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
+        split = split_grids(document)
+        if split:  # a grid of columns cut by a page break: balanced columns instead, laid out again
+            for grid in split:
+                balance(grid)
             html.wrapper_element = ElementWrapper.from_html_root(html.etree_element, content_language=None)
             document = html.render(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
         overflowing = overflows(document)

@@ -10,6 +10,10 @@ WeasyPrint 70 draws a box that is wider than its page past the page's edge and s
   "header: value" pairs, a two-column table with one row per cell whose row header (``th
   scope="row"``) is the column's header, so a screen reader still hears each value with its
   header; the layout is then run again;
+- :func:`split_grids`: the grids of columns filled down (class ``grid-columns``, the handouts' word
+  list) that a page break cuts: column 1 would run on to the next page before column 2 begins, on
+  the page and in the tags; :func:`balance` sets such a grid as balanced columns
+  (``balanced-columns``), and the layout is run again. A list on one page is never balanced;
 - :func:`overflows`: every text and image that still runs past the content area (left, right or below), with
   the id of the element around it and its first words, for the output to report (H002).
 """
@@ -32,6 +36,8 @@ if TYPE_CHECKING:  # WeasyPrint is imported by the functions that read boxes: fi
 
 TOLERANCE = 1.0  # CSS px (0.75 pt): rounding, and a border's half-pixel
 STACKED = "stacked-table"
+GRID_COLUMNS = "grid-columns"  # a grid filled down its columns, laid out without balancing
+BALANCED = "balanced-columns"  # the same, as balanced columns: for one that a page break cuts
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,27 @@ def wide_tables(document: Document) -> list[ElementTree.Element]:
             if box.element_tag == "table" and _past(box, area) > TOLERANCE:
                 found.setdefault(id(box.element), box.element)
     return list(found.values())
+
+
+def split_grids(document: Document) -> list[ElementTree.Element]:
+    """The ``grid-columns`` grids laid out on more than one page, each once, in document order."""
+    pages: dict[int, set[int]] = {}
+    found: dict[int, ElementTree.Element] = {}
+    for number, page in enumerate(document.pages):
+        for box, _moved in _walk(page._page_box):
+            element = box.element
+            if isinstance(box, boxes.GridContainerBox) and element is not None and _has_class(element, GRID_COLUMNS):
+                pages.setdefault(id(element), set()).add(number)
+                found.setdefault(id(element), element)
+    return [element for key, element in found.items() if len(pages[key]) > 1]
+
+
+def balance(grid: ElementTree.Element) -> None:
+    grid.set("class", f"{grid.get('class', '')} {BALANCED}".strip())
+
+
+def _has_class(element: ElementTree.Element, name: str) -> bool:
+    return name in (element.get("class") or "").split()
 
 
 def overflows(document: Document) -> list[Overflow]:
