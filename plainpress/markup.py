@@ -4,12 +4,26 @@ The same conversion serves every output; what differs between outputs (how a
 link to another chapter is written, how citations are numbered, which contacts
 a red flag names) is given by the caller as an :class:`OutputPolicy`, never
 decided here.
+
+Python-Markdown runs once per article (:func:`parse`, in the analyse stage): where an output
+decides, the conversion writes a placeholder (an address ``#pp-<nonce>-<n>``, a contact's
+words between private-use marks), and keeps the sanitised tree unfinished. Each output then
+applies its policy to a copy of that tree (:func:`article_html`): addresses, citation numbers,
+links to other chapters made text with a note, contacts, heading levels; then the last steps of
+a conversion (bidirectional controls, where lines break) and the XHTML writer. The result is the
+same, byte for byte, as converting again with that policy; where it could not be (a heading
+whose words the policy changes: its id is made from them), the article is converted again.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
@@ -17,9 +31,11 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
 from .mdext.glossary import Acronym, GlossaryExtension, TermUse
 from .mdext.guard import GuardExtension, GuardPolicy, GuardReport
+from .mdext.images import ResourceProblem
 from .mdext.outline import StructureExtension, StructureReport
 from .mdext.prose_xrefs import ProseRef, ProseXrefExtension
 from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
+from .mdext.sanitize import _NOT_XML, Fragment, finish_fragment
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
 from .messages import Messages
 from .model import Article, Book, GlossaryEntry, heading_prefix, reference_anchor
@@ -54,10 +70,155 @@ class Converted:
     acronyms: list[Acronym]
     prose_refs: list[ProseRef] = field(default_factory=list)
     guard: GuardReport = field(default_factory=GuardReport)
+    parsed: Parsed | None = field(default=None, repr=False)  # for the outputs (:func:`article_html`)
 
 
 def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
+    """Convert an article with one policy; what it found, its XHTML, and the parse the outputs finish."""
     policy = policy or OutputPolicy()
+    parsed = parse(article, policy)
+    done = _finish(parsed, policy)
+    if done is None:
+        return _convert(article, policy)
+    html, problems = done
+    report = GuardReport(parsed.found.guard.images, [*parsed.found.guard.problems, *problems])
+    return dataclasses.replace(parsed.found, html=html, guard=report, parsed=parsed)
+
+
+def article_html(article: Article, policy: OutputPolicy) -> str:
+    """The article's XHTML for one output: its parse (kept by the analyse stage) finished with ``policy``."""
+    parsed = article.parsed
+    if not isinstance(parsed, Parsed):
+        return convert(article, policy).html
+    done = _finish(parsed, policy)
+    return _convert(article, policy).html if done is None else done[0]
+
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass
+class _Slots:
+    """The placeholders of one conversion: where an output decides, and what about."""
+
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # no source can spell them
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+
+    def address(self, kind: str, what: Any) -> str:
+        self.choices.append((kind, what))
+        return f"#pp-{self.nonce}-{len(self.choices) - 1}"
+
+    def words(self, name: str) -> str:
+        return f"\ue000{self.nonce}:{name}\ue001"
+
+
+@dataclass
+class Parsed:
+    """An article converted once, before any output's choices (see the module's docstring)."""
+
+    article: Article
+    fragment: Fragment
+    slots: _Slots
+    found: Converted  # what the conversion found (its html is empty)
+    headings: frozenset[str]  # ids of the headings the Markdown made (raw HTML's are not moved by an offset)
+
+
+def parse(article: Article, policy: OutputPolicy) -> Parsed:
+    """Run Python-Markdown once. ``policy`` decides which citations resolve (and their numbering), the
+    glossary, titles and language, the limits; placeholders stand where outputs differ."""
+    slots = _Slots()
+    neutral = OutputPolicy(
+        xrefs=XrefPolicy(href=lambda slug, fragment: slots.address("xref", (slug, fragment)), known=lambda s: True),
+        cites=CitePolicy(number=policy.cites.number, href=lambda key: slots.address("cite", key)),
+        flags=FlagPolicy({name: slots.words(name) for name in policy.flags.contacts}, policy.flags.messages),
+        glossary=policy.glossary,
+        glossary_href=lambda entry: slots.address("term", entry),
+        titles=policy.titles,
+        language=policy.language,
+        guard=dataclasses.replace(policy.guard, image_href=lambda image: slots.address("image", image)),
+    )
+    kept: list[Fragment] = []
+    found = _convert(article, neutral, kept.append)
+    headings = frozenset(h.anchor for h in found.structure.headings)
+    return Parsed(article, kept[0], slots, found, headings)
+
+
+def _finish(parsed: Parsed, policy: OutputPolicy) -> tuple[str, list[ResourceProblem]] | None:
+    """The parse with ``policy`` applied, written; None when only a new conversion gives the same result."""
+    if parsed.fragment.tree is None:
+        return parsed.fragment.text, []
+    tree = copy.deepcopy(parsed.fragment.tree)
+    if not _apply(parsed, tree, policy):
+        return None
+    problems: list[ResourceProblem] = []
+    html = finish_fragment(Fragment(tree), parsed.article.body, policy.guard.nesting, problems)
+    return html, problems
+
+
+def _apply(parsed: Parsed, tree: Any, policy: OutputPolicy) -> bool:
+    slots = parsed.slots
+    prefix = f"#pp-{slots.nonce}-"
+    words = re.compile(f"\ue000{slots.nonce}:([^\ue001]*)\ue001")
+    offset = policy.heading_offset(parsed.article)
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        if offset and element.tag in HEADINGS and element.get("id") in parsed.headings:
+            element.tag = f"h{min(int(element.tag[1]) + offset, 6)}"
+        for name in ("href", "src"):
+            value = element.get(name) or ""
+            if value.startswith(prefix) and value[len(prefix) :].isdigit():
+                kind, what = slots.choices[int(value[len(prefix) :])]
+                if not _choose(element, kind, what, policy):
+                    return False
+        for attribute in ("text", "tail"):
+            text = getattr(element, attribute)
+            if text and slots.nonce in text:
+                setattr(element, attribute, words.sub(lambda m: _plain(policy.flags.contacts[m.group(1)]), text))
+    return True
+
+
+def _choose(element: Any, kind: str, what: Any, policy: OutputPolicy) -> bool:
+    """Write one placeholder as ``policy`` says; False when that changes the words of a heading."""
+    in_heading = any(a.tag in HEADINGS for a in element.iterancestors())
+    if kind == "term":
+        element.set("href", _plain(policy.glossary_href(what)))
+    elif kind == "image":
+        element.set("src", _plain(policy.guard.image_href(what)))
+    elif kind == "cite":
+        number = policy.cites.number(what)
+        if number is None or (in_heading and str(number) != element.text):
+            return False  # resolved differently, or a heading's words (and id) change with the number
+        element.set("href", _plain(policy.cites.href(what)))
+        element.text = str(number)
+    else:  # a link to another chapter: a link, or text (with a note) where the output has no such link
+        xrefs, (slug, fragment) = policy.xrefs, what
+        href = xrefs.href(slug, fragment) if xrefs.known(slug) else None
+        if href is not None:
+            element.set("href", _plain(href))
+            return True
+        note = xrefs.note(slug) if xrefs.known(slug) else None
+        if note and in_heading:
+            return False
+        element.tag = "span"
+        element.attrib.clear()
+        element.set("class", "xref-unlinked")
+        if note:
+            after = element.makeelement("span", {"class": "xref-note"})
+            after.text = _plain(note)
+            after.tail, element.tail = element.tail, None
+            parent = element.getparent()
+            parent.insert(parent.index(element) + 1, after)
+    return True
+
+
+def _plain(text: str) -> str:
+    """Words an output gives, as the sanitiser would have left them (line ends, no control characters)."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _convert(article: Article, policy: OutputPolicy, keep: Callable[[Fragment], None] | None = None) -> Converted:
+    """One run of Python-Markdown. ``keep``: given the sanitised tree, and the html is empty."""
     prefix = heading_prefix(article.slug)
     structure = StructureExtension(prefix=prefix, offset=policy.heading_offset(article))
     xrefs = XrefExtension(policy=policy.xrefs, article=article)
@@ -65,7 +226,7 @@ def convert(article: Article, policy: OutputPolicy | None = None) -> Converted:
     cites = CitationExtension(policy.cites, prefix, article.body, article.meta.citations)
     flags = RedFlagExtension(policy.flags, prefix, article.body)
     glossary = GlossaryExtension(policy.glossary, policy.glossary_href, prefix, article.body)
-    guard = GuardExtension(policy.guard, article.body, article.path)
+    guard = GuardExtension(policy.guard, article.body, article.path, keep)
     md = markdown.Markdown(
         output_format="xhtml",
         extensions=[

@@ -22,6 +22,7 @@ from markdown import Extension, Markdown
 from ..resources import DEFAULT_IMAGE_BYTES, DEFAULT_IMAGE_PIXELS
 from . import images, limits, sanitize
 from .images import ImageRef, ImageState, ResourceProblem, book_relative_href
+from .sanitize import Fragment
 
 ARTICLES_DIR = "articles"
 
@@ -44,9 +45,13 @@ class GuardReport:
 
 
 class GuardExtension(Extension):
-    def __init__(self, policy: GuardPolicy, source: str, article_path: Path) -> None:
+    def __init__(
+        self, policy: GuardPolicy, source: str, article_path: Path, keep: Callable[[Fragment], None] | None = None
+    ) -> None:
+        """``keep``: given the sanitised tree, unfinished, instead of the conversion writing it."""
         super().__init__()
         self.policy = policy
+        self.keep = keep
         self.source = source
         self.base = article_path.parent
         self.root = policy.root or (self.base.parent if self.base.name == ARTICLES_DIR else self.base)
@@ -62,7 +67,9 @@ class GuardExtension(Extension):
         images.register(
             md, self.state, self.source, self.base, self.root, self.policy.image_href, self.policy.image_limits
         )
-        sanitize.register(md, lambda: self.state.sources, self.policy.nesting, self.source, self.state.problems)
+        sanitize.register(
+            md, lambda: self.state.sources, self.policy.nesting, self.source, self.state.problems, self.keep
+        )
 
     def reset(self) -> None:
         self.state.images.clear()

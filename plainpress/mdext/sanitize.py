@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import lxml.html
 import nh3
 from lxml import etree as lxml_etree
 from markdown import Markdown
 from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from .images import ResourceProblem
 from .limits import LimitError, element_limit
@@ -141,6 +143,11 @@ def sanitize(
     Raises :class:`LimitError` when elements nest deeper than ``max_depth`` (raw HTML inside raw HTML)."""
     if not html.strip():
         return html
+    return to_xhtml(_clean(html, sources), max_depth, transform)
+
+
+def _clean(html: str, sources: set[str] | frozenset[str]) -> str:
+    """nh3 with the allow-list: HTML text."""
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src" and value not in sources:
@@ -149,7 +156,7 @@ def sanitize(
             return None
         return value
 
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags=CLEAN_CONTENT,
@@ -161,7 +168,6 @@ def sanitize(
         url_schemes=URL_SCHEMES,
         filter_style_properties=STYLE_PROPERTIES,
     )
-    return to_xhtml(clean, max_depth, transform)
 
 
 def to_xhtml(
@@ -223,31 +229,90 @@ def _too_deep(element: lxml_etree._Element, depth: int, limit: int) -> LimitErro
     )
 
 
+@dataclass
+class Fragment:
+    """A converted fragment, sanitised and parsed, before it is finished and written: ``tree`` (lxml, a
+    ``div`` holding it), or None when there is nothing to parse and ``text`` is the whole result."""
+
+    tree: lxml_etree._Element | None
+    text: str = ""
+
+
+def clean_fragment(html: str, sources: set[str] | frozenset[str] = frozenset()) -> Fragment:
+    """The fragment cut down to the allow-list and parsed, as :func:`sanitize` does before it writes."""
+    if not html.strip():
+        return Fragment(None, html)
+    html = _NOT_XML.sub("", _clean(html, sources))
+    if not html.strip():
+        return Fragment(None, html)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+    return Fragment(lxml.html.fragment_fromstring(html, create_parent="div", parser=parser))
+
+
+def finish_fragment(fragment: Fragment, source: str, nesting: int, problems: list[ResourceProblem]) -> str:
+    """Bidirectional controls reported with their line (into ``problems``), then where lines may and may
+    not break; written as XHTML. Raises :class:`LimitError` (with its line) for elements nested too deep."""
+    holder = fragment.tree
+    if holder is None:
+        return fragment.text
+    lines = LineFinder(source)
+    for control in bidi_controls(holder):
+        problems.append(ResourceProblem(BIDI, control.message, control.text, lines.line_of(control.char)))
+    unhide(holder)
+    wrap_tree(holder)
+    try:
+        return _write(holder, element_limit(nesting))
+    except LimitError as error:
+        error.line = lines.line_of(error.text) if error.text else None
+        raise
+
+
 class _Sanitize(Postprocessor):
     def __init__(
-        self, md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str, problems: list[ResourceProblem]
+        self,
+        md: Markdown,
+        sources: Callable[[], set[str]],
+        nesting: int,
+        source: str,
+        problems: list[ResourceProblem],
+        keep: Callable[[Fragment], None] | None = None,
     ) -> None:
         super().__init__(md)
         self.sources, self.nesting, self.source, self.problems = sources, nesting, source, problems
+        self.keep = keep
+        self.document = False  # set once the tree processors are done: the text is then the whole document
 
     def run(self, text: str) -> str:
-        try:
-            return sanitize(text, self.sources(), element_limit(self.nesting), self._finish)
-        except LimitError as error:
-            error.line = LineFinder(self.source).line_of(error.text) if error.text else None
-            raise
+        fragment = clean_fragment(text, self.sources())
+        if self.keep is not None and self.document:  # the caller finishes it (plainpress.markup: once per output)
+            self.keep(fragment)
+            return ""
+        # Also a heading's own words, which the toc extension runs the postprocessors on for its name.
+        return finish_fragment(fragment, self.source, self.nesting, self.problems)
 
-    def _finish(self, holder: lxml_etree._Element) -> None:
-        """Bidirectional controls reported with their line; then where lines may and may not break."""
-        lines = LineFinder(self.source)
-        for control in bidi_controls(holder):
-            self.problems.append(ResourceProblem(BIDI, control.message, control.text, lines.line_of(control.char)))
-        unhide(holder)
-        wrap_tree(holder)
+
+class _Document(Treeprocessor):
+    """The last tree processor: what the sanitiser is given next is the whole document."""
+
+    def __init__(self, md: Markdown, sanitizer: _Sanitize) -> None:
+        super().__init__(md)
+        self.sanitizer = sanitizer
+
+    def run(self, root: object) -> None:
+        self.sanitizer.document = True
 
 
 def register(
-    md: Markdown, sources: Callable[[], set[str]], nesting: int, source: str, problems: list[ResourceProblem]
+    md: Markdown,
+    sources: Callable[[], set[str]],
+    nesting: int,
+    source: str,
+    problems: list[ResourceProblem],
+    keep: Callable[[Fragment], None] | None = None,
 ) -> None:
+    """``keep``: given the sanitised tree instead of the text being written (the conversion returns "")."""
     # The very last step: after raw HTML is back (30) and ampersands are restored (20).
-    md.postprocessors.register(_Sanitize(md, sources, nesting, source, problems), "pp_sanitize", 1)
+    sanitizer = _Sanitize(md, sources, nesting, source, problems, keep)
+    md.postprocessors.register(sanitizer, "pp_sanitize", 1)
+    if keep is not None:
+        md.treeprocessors.register(_Document(md, sanitizer), "pp_document", -100)

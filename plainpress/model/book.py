@@ -35,6 +35,7 @@ class Article:
     number: int = 0
     headings: list[Heading] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)  # paragraphs and list items as plain text, for the checks
+    parsed: object = field(default=None, repr=False, compare=False)  # its one conversion (markup.Parsed), by analyse
 
     @property
     def title(self) -> str:

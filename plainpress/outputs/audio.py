@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
-from ..markup import convert, policy_for
+from ..markup import article_html, policy_for
 from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
 from ..sentences import Sentence, mark_document
@@ -62,7 +62,7 @@ def _article_html(book: Book, article: Article, profile: Profile, say: Messages)
         *(f"<p>{html.escape(n)}</p>" for n in notices),
         f"<h1>{html.escape(article.title)}</h1>",
         f"<p>{html.escape(article.meta.summary)}</p>",
-        convert(article, policy).html,
+        article_html(article, policy),
         f"<h2>{html.escape(say('handout.questions'))}</h2>",
         f"<p>{html.escape(_contact(profile, say))}</p>",
     ]

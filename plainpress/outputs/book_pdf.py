@@ -15,7 +15,7 @@ from ..entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Sc
 from ..entries import Entry as CatalogueEntry
 from ..errors import Finding, Location
 from ..fonts import font_roots
-from ..markup import convert, policy_for
+from ..markup import article_html, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
 from ..pdf.jobs import PdfJob, PdfResult, Planned
@@ -73,7 +73,7 @@ def book_context(book: Book, layouts: Path = DEFAULT_LAYOUTS) -> dict[str, Any]:
         ref_href=lambda key: "#" + reference_anchor(key),
         parts=True,
     )
-    chapters = [chapter_view(book, a, convert(a, policy).html) for a in book.articles]
+    chapters = [chapter_view(book, a, article_html(a, policy)) for a in book.articles]
     by_slug = {c.anchor: c for c in chapters}
     toc = [
         {"part": p.title, "anchor": part_anchor(p.articles[0].slug), "chapters": [by_slug[a.slug] for a in p.articles]}

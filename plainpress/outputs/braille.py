@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import louis
 from ..cache import RenderCache
 from ..errors import Finding, Location, Severity
-from ..markup import cited_keys, convert, policy_for, standalone_policy
+from ..markup import article_html, cited_keys, policy_for, standalone_policy
 from ..messages import Messages, base_language, csl_locale
 from ..model import (
     Article,
@@ -189,7 +189,7 @@ def handout_document(book: Book, code: Code, article: Article, profile: Profile 
     say = Messages(book.language)
     keys = cited_keys(book, article)
     policy = standalone_policy(book, article, profile.contacts() if profile else book.contacts())
-    body, walker = html_blocks(convert(article, policy).html, say("braille.picture"))
+    body, walker = html_blocks(article_html(article, policy), say("braille.picture"))
     blocks = [heading(1, article.title)]
     if article.is_draft:
         blocks.append(paragraph(say("draft.banner")))
@@ -272,7 +272,7 @@ def book_document(book: Book, code: Code, profile: Profile | None, stem: str) ->
     for part in book.parts:
         for index, article in enumerate(part.articles):
             titles.append(f"{part.title}: {article.title}" if part.title and index == 0 else article.title)
-            body, walker = html_blocks(convert(article, policy).html, say("braille.picture"))
+            body, walker = html_blocks(article_html(article, policy), say("braille.picture"))
             pictures, tables = pictures + walker.pictures, tables + walker.tables
             unit = [heading(1, part.title)] if part.title and index == 0 else []
             unit.append(heading(1, article.title, article.slug))

@@ -17,7 +17,7 @@ from ebooklib import epub
 
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
 from ..fonts import faces
-from ..markup import OutputPolicy, convert, policy_for
+from ..markup import OutputPolicy, article_html, policy_for
 from ..messages import Messages, csl_locale
 from ..model import TIERS, Article, Book, Output, PageStart, chapter_anchor, reference_anchor
 from ..pdf.printcss import icon_css
@@ -176,7 +176,7 @@ def documents(
             chapter_file(a),
             "epub/chapter.xhtml.j2",
             a.title,
-            chapter=chapter_view(book, a, convert(a, policy).html),
+            chapter=chapter_view(book, a, article_html(a, policy)),
         )
         for a in book.articles
     ]

@@ -19,7 +19,7 @@ import segno
 from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding, Severity
 from ..fonts import font_roots
-from ..markup import cited_keys, convert, standalone_policy
+from ..markup import article_html, cited_keys, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path, reference_anchor
 from ..nobreak import nobreak_chars
@@ -76,7 +76,7 @@ def handout_view(book: Book, article: Article, profile: Profile, size: str, entr
     say = Messages(book.language)
     numbers = {key: n for n, key in enumerate(cited_keys(book, article), 1)}
     policy = standalone_policy(book, article, profile.contacts())
-    html = convert(article, policy).html
+    html = article_html(article, policy)
     terms = {use_term for use_term, uses in book.glossary_uses.items() if any(u.article == article.slug for u in uses)}
     words = glossary_view(book, lambda slug, anchor: f"#{anchor}", only=terms)
     sources = [BibItem(n, key, reference_anchor(key), entries[key], []) for key, n in numbers.items()]

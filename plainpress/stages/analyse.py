@@ -2,7 +2,7 @@
 what crosses the book: outline, links between chapters, citation numbers (by
 first citation), glossary uses, red flags. Problems become findings.
 
-Outputs later convert again with their own policy, from this validated model.
+The outputs finish each article's one conversion with their own policy (markup.article_html).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def analyse(book: Book) -> Book:
         result = _convert(book, article, policy)
         if result is None:
             continue  # refused (L002): nothing of it reaches the outputs
+        article.parsed = result.parsed  # what the outputs finish, each with its own policy
         article.headings = [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
         _structure(book, article, result)
         _record(book, article, result)
