@@ -97,6 +97,8 @@ def wide_tables(document: Document) -> list[ElementTree.Element]:
 
 def split_grids(document: Document) -> list[ElementTree.Element]:
     """The ``grid-columns`` grids laid out on more than one page, each once, in document order."""
+    from weasyprint.formatting_structure import boxes
+
     pages: dict[int, set[int]] = {}
     found: dict[int, ElementTree.Element] = {}
     for number, page in enumerate(document.pages):
