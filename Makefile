@@ -60,6 +60,7 @@ format: $(VENV)/.installed-dev
 clean:
 	rm -rf dist .dist-builds .dist.lock reports .pytest_cache .plainpress-cache
 
-# The benchmark (benchmarks/README.md): not part of make test; about 20 minutes on 2 cores (20.4 min measured).
+# The benchmark (benchmarks/README.md): not part of make test; about 30 minutes on 2 cores. pandoc 3 comes from
+# pypandoc-binary (the bench extra), Typst from the typst package; the baseline commit gets its own worktree and venv.
 bench: $(VENV)/.installed-bench debian-packages
 	$(BIN)/python benchmarks/run.py

@@ -146,3 +146,34 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+ARTICLE_EDIT = "\nMany people find it helps to write down their questions before a visit.\n"
+GLOSSARY_EDIT = " Most twitches like this are harmless."
+
+
+def chapter_slugs(book: Path) -> list[str]:
+    import yaml
+
+    config = yaml.safe_load((book / "book.yaml").read_text(encoding="utf-8"))
+    return [s for e in config["chapters"] for s in (e["chapters"] if isinstance(e, dict) else [e])]
+
+
+def edit_article(book: Path, n: int) -> None:
+    """Append a sentence to the middle article of the book (on top of any earlier edit)."""
+    path = book / "articles" / f"{chapter_slugs(book)[(n - 1) // 2]}.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + ARTICLE_EDIT, encoding="utf-8")
+
+
+def edit_glossary(book: Path) -> str:
+    """Add a sentence to the first glossary entry's definition (edited as text); returns its term."""
+    path = book / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^(\s*)definition: (.+)$", text, re.M)
+    term = re.search(r"^- term: (.+)$", text, re.M)
+    if match is None or term is None or match.group(2).startswith((">", "|", '"', "'")):
+        from measure import BenchError
+
+        raise BenchError(f"{path}: no plain one-line definition to edit")
+    path.write_text(text[: match.end()] + GLOSSARY_EDIT + text[match.end() :], encoding="utf-8")
+    return term.group(1).strip()

@@ -6,8 +6,9 @@ DIR is what ``build.py build --dump-html DIR`` wrote: ``renders.json``, a list o
 ``{"output", "html", "stylesheets", "base_url"}`` in render order, with the HTML and CSS files beside it.
 Every entry is rendered serially in this process, as plainpress renders it (PDF/UA-1, one font configuration
 per document), and nothing else is done: no checks, no post-processing, nothing written. Prints
-``{"seconds": total, "per_output": {output: seconds}, "documents": n, "pages": n}`` as JSON on stdout;
-only the rendering loop is timed.
+``{"seconds": total, "per_output": {output: seconds}, "cpu_per_output": {output: CPU seconds},
+"pages_per_output": {output: pages}, "documents": n, "pages": n}`` as JSON on stdout; only the rendering loop
+is timed (CPU: this process's, WeasyPrint lays out in one thread).
 """
 
 from __future__ import annotations
@@ -54,14 +55,19 @@ def main(argv: list[str]) -> int:
     folder = Path(argv[0]).resolve()
     entries = load_renders(folder)
     per_output: dict[str, float] = {}
-    pages = 0
+    cpu_per_output: dict[str, float] = {}
+    pages_per_output: dict[str, int] = {}
     start = time.perf_counter()
     for entry in entries:
-        began = time.perf_counter()
-        pages += render_one(folder, entry)
-        per_output[entry["output"]] = per_output.get(entry["output"], 0.0) + time.perf_counter() - began
+        began, cpu = time.perf_counter(), time.process_time()
+        name = entry["output"]
+        pages_per_output[name] = pages_per_output.get(name, 0) + render_one(folder, entry)
+        per_output[name] = per_output.get(name, 0.0) + time.perf_counter() - began
+        cpu_per_output[name] = cpu_per_output.get(name, 0.0) + time.process_time() - cpu
     total = time.perf_counter() - start
-    print(json.dumps({"seconds": round(total, 4), "documents": len(entries), "pages": pages, "per_output": per_output}))
+    pages = sum(pages_per_output.values())
+    out = {"seconds": round(total, 4), "documents": len(entries), "pages": pages, "per_output": per_output}
+    print(json.dumps(out | {"cpu_per_output": cpu_per_output, "pages_per_output": pages_per_output}))
     return 0
 
 

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from corpus import make_corpus  # noqa: E402
+from corpus import chapter_slugs, edit_article, edit_glossary, make_corpus  # noqa: E402
 from measure import (  # noqa: E402
     BenchError,
     Sample,
@@ -43,6 +43,7 @@ from measure import (  # noqa: E402
     runner_peak_mib,
     steal_share,
 )
+from peers import Baseline, measure_book, measure_typst, prepare_baseline, record_floor_book  # noqa: E402
 from report import (  # noqa: E402
     ONCE_ROWS,
     ROWS,
@@ -54,18 +55,17 @@ from report import (  # noqa: E402
     targets,
     write_report,
 )
+from targets19 import targets as issue19_targets  # noqa: E402
 
 DEFAULT_PLAN = {10: 3, 100: 3, 300: 1}
 QUICK_SIZES = [4, 8]
 OPTIONS = {"only": "--only", "jobs": "--jobs", "dump_html": "--dump-html", "audio": "--audio"}
-ARTICLE_EDIT = "\nMany people find it helps to write down their questions before a visit.\n"
-GLOSSARY_EDIT = " Most twitches like this are harmless."
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
 class Bench:
-    def __init__(self, work: Path, supported: dict[str, bool], pandoc_path: str) -> None:
-        self.work, self.supported, self.pandoc_path = work, supported, pandoc_path
+    def __init__(self, work: Path, supported: dict[str, bool], pandoc_path: str, baseline: Baseline | None) -> None:
+        self.work, self.supported, self.pandoc_path, self.baseline = work, supported, pandoc_path, baseline
         self.results: Results = {}
         self.not_run: dict[int, list[str]] = {}  # rows a size skips on purpose (``runs_at``)
         self.notes: list[str] = []
@@ -78,8 +78,15 @@ class Bench:
         line = f"  [{n}] {label}: {sample.seconds:.2f} s{cpu}, {sample.maxrss_mib:.0f} MiB"
         print(line, file=sys.stderr, flush=True)
 
-    def build(self, folder: Path, *extra: str, cold: bool, label: str) -> Sample:
-        """``build.py build`` of the corpus, from ``folder`` (its cache is ``folder/.plainpress-cache``)."""
+    def build(
+        self, folder: Path, *extra: str, cold: bool, label: str, baseline: bool = False, apart: str = ""
+    ) -> Sample:
+        """``build.py build`` of the corpus, from ``folder`` (its cache is ``folder/.plainpress-cache``). With
+        ``apart``, from ``folder/apart`` (its own dist, cache and stamp), so that the rebuilds in ``folder`` are
+        not disturbed; with ``baseline``, the baseline's build of its own corpus in ``folder/baseline``."""
+        book = folder / ("baseline" if baseline else "") / "book"  # the baseline's: its reader, its corpus.py
+        folder = folder / apart if apart else folder
+        folder.mkdir(exist_ok=True)
         if cold:
             for name in ("dist", ".dist-builds", ".plainpress-cache"):
                 path = folder / name
@@ -87,7 +94,10 @@ class Bench:
                     path.unlink()
                 elif path.exists():
                     shutil.rmtree(path)
-        cmd = [self.python, str(REPO / "build.py"), "build", "--book", str(folder / "book")]
+        python, script = (
+            (self.baseline.python, self.baseline.build_py) if baseline else (self.python, REPO / "build.py")
+        )
+        cmd = [python, str(script), "build", "--book", str(book)]
         return run_process([*cmd, "--out", str(folder / "dist"), "--quiet", *extra], folder, label)
 
     # -- one run at one size --------------------------------------------------------------------------
@@ -103,6 +113,7 @@ class Bench:
             shutil.rmtree(html)
         dump = ("--dump-html", str(html)) if self.supported["dump_html"] else ()
         self.record(n, "cold", self.build(folder, *dump, cold=True, label="cold full build"), "cold full build")
+        measure_book(self, n, folder, first)  # the book PDF, the baseline's builds: before the edits below
         noop = self.build(folder, cold=False, label="rebuild, no change")
         self.record(n, "noop", noop, "rebuild, no change")
         if noop.seconds > max(1.0, 0.02 * self.results[n]["cold"][-1]["seconds"]):
@@ -118,11 +129,14 @@ class Bench:
         if only:
             self.record(n, "epub_only", self.build(folder, "--only", "epub", cold=True, label="EPUB only"), "EPUB only")
         self.record(n, "pandoc", self.pandoc(folder, book, n), "pandoc EPUB")
+        if first:
+            measure_typst(self, n, folder, [folder / "pandoc-src" / f"{slug}.md" for slug in chapter_slugs(book)])
         if dump and first:
             floor = run_process([self.python, str(HERE / "floor.py"), str(html)], folder, "benchmarks/floor.py")
             render = json.loads(floor.stdout)["seconds"]
             self.record(n, "floor_render", Sample(render, floor.maxrss_mib), "renderer floor (render time)")
             self.record(n, "floor_process", floor, "renderer floor (whole process)")
+            record_floor_book(self, n, json.loads(floor.stdout))
             self.check_cpu(n)
         for j in (1, 2):
             key = f"handouts_j{j}"
@@ -182,31 +196,6 @@ def adopted_text(results: dict[int, dict[str, list[dict[str, float]]]]) -> str:
     return f": in this run they added at most {max(adopted):.2f} s of CPU time to a process's figure"
 
 
-def chapter_slugs(book: Path) -> list[str]:
-    import yaml
-
-    config = yaml.safe_load((book / "book.yaml").read_text(encoding="utf-8"))
-    return [s for e in config["chapters"] for s in (e["chapters"] if isinstance(e, dict) else [e])]
-
-
-def edit_article(book: Path, n: int) -> None:
-    """Append a sentence to the middle article of the book (on top of any earlier edit)."""
-    path = book / "articles" / f"{chapter_slugs(book)[(n - 1) // 2]}.md"
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + ARTICLE_EDIT, encoding="utf-8")
-
-
-def edit_glossary(book: Path) -> str:
-    """Add a sentence to the first glossary entry's definition (edited as text); returns its term."""
-    path = book / "glossary.yaml"
-    text = path.read_text(encoding="utf-8")
-    match = re.search(r"^(\s*)definition: (.+)$", text, re.M)
-    term = re.search(r"^- term: (.+)$", text, re.M)
-    if match is None or term is None or match.group(2).startswith((">", "|", '"', "'")):
-        raise BenchError(f"{path}: no plain one-line definition to edit")
-    path.write_text(text[: match.end()] + GLOSSARY_EDIT + text[match.end() :], encoding="utf-8")
-    return term.group(1).strip()
-
-
 def supported_options() -> dict[str, bool]:
     """Which of the build options the benchmark uses exist yet (read from ``build.py build --help``)."""
     help_text = capture([sys.executable, str(REPO / "build.py"), "build", "--help"], cwd=REPO)
@@ -221,6 +210,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smoke run: sizes 4,8, one run each")
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary folder, removed after)")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where latest.* go")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=REPO / ".bench-baseline",
+        help="the baseline's worktree (default: .bench-baseline; made once, then reused)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="do not build the baseline commit")
     args = parser.parse_args(argv)
     if args.quick:
         plan = {n: args.runs or 1 for n in QUICK_SIZES}
@@ -245,6 +241,8 @@ def main(argv: list[str]) -> int:
         supported = supported_options()
         pandoc_path, pandoc_version = pandoc()
         machine = machine_info(REPO, pandoc_version)
+        baseline = None if args.no_baseline else prepare_baseline(REPO, args.baseline.resolve())
+        machine["baseline_commit"] = baseline.commit if baseline else "not built"
         print("machine parallel capacity: one Python loop alone, then two at once …", file=sys.stderr, flush=True)
         capacity = parallel_capacity()
     except BenchError as error:
@@ -255,7 +253,7 @@ def main(argv: list[str]) -> int:
         print(f"build.py build has no {', '.join(missing)} yet: those rows read 'not supported yet'", file=sys.stderr)
     work = args.work or Path(tempfile.mkdtemp(prefix="plainpress-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work.resolve(), supported, pandoc_path)
+    bench = Bench(work.resolve(), supported, pandoc_path, baseline)
     print(
         f"  alone {capacity['one_alone_seconds']} s, two at once {capacity['two_at_once_seconds']} s:"
         f" capacity {capacity['capacity']:.2f}× (2.0 on two real cores)",
@@ -321,6 +319,13 @@ def finish(
         " about), then after editing an article, then after editing a glossary definition. The corpus is"
         " regenerated for every run.",
         "EPUB only is `build --only epub`: an EPUB without the page list (which needs the book PDF's layout).",
+        f"Baseline: commit {machine.get('baseline_commit')} built from its own git worktree and venv"
+        " (benchmarks/peers.py), in the same run, before the edits, on the corpus of the same size that its own"
+        " corpus.py makes (the same chapters, without the trust marks its reader does not know). The book PDF row is"
+        " `--only book` (the book PDF and the EPUB made from its layout); its pages are the book PDF's.",
+        "Typst: the articles as for pandoc's EPUB, converted by `pandoc -t typst` (A4, 12 pt, line height 1.5,"
+        ' a page break per chapter, a title), compiled by the `typst` package with `pdf_standards=["ua-1"]`;'
+        " its row is the compile's whole process (interpreter start included). Citations stay text.",
         "Pandoc gets each article with its front matter replaced by a `# title` line (a copy made before timing),"
         " so that it makes one chapter per article; it resolves no citations, glossary or red flags.",
         "The floor renders, in one process and serially, the HTML and CSS that the build handed to WeasyPrint"
@@ -363,6 +368,7 @@ def finish(
         "results": {str(n): rows for n, rows in bench.results.items()},
         "derived": {k: {str(n): v for n, v in per.items()} for k, per in figures.items()},
         "targets": targets(bench.results, sizes, figures),
+        "targets_issue19": issue19_targets(bench.results, sizes, figures["peak"]),
         "rows": ROWS,
         "notes": notes,
         "elapsed_seconds": round(elapsed, 1),
