@@ -39,6 +39,9 @@ def figures(results: Results, n: int) -> dict[str, float | None]:
         "typst_ms": typst,
         "typst_cpu_ms": ms_per_page(results, n, "typst", "cpu_seconds"),
         "book_over_typst": _ratio(book, typst),
+        "book_over_typst_cpu": _ratio(
+            ms_per_page(results, n, "book_only", "cpu_seconds"), ms_per_page(results, n, "typst", "cpu_seconds")
+        ),
         "edit_over_cold": _ratio(median(results, n, "edit_article"), median(results, n, "cold")),
         "epub_over_pandoc_cpu": _ratio(
             median(results, n, "epub_only", "cpu_seconds"), median(results, n, "pandoc", "cpu_seconds")
@@ -62,7 +65,11 @@ def targets(results: Results, sizes: list[int], peak: dict[int, float | None]) -
     return {
         "cold_over_baseline": target(f"≤ 0.6 at {at100}", f100["cold_over_baseline"], lambda v: v <= 0.6),
         "book_over_baseline": target(f"≤ 0.4 at {at100}", f100["book_over_baseline"], lambda v: v <= 0.4),
-        "book_over_typst": target(f"about 6× is two cores' best, at {at100}", f100["book_over_typst"], lambda v: True),
+        "book_over_typst": {  # reported: about 16× at the baseline, about 6× the most two cores allow
+            "target": "reported (about 6× is the most WeasyPrint on two cores can reach)",
+            "value": f100["book_over_typst"],
+            "pass": None,
+        },
         "edit_over_cold": target(f"≤ 0.10 at {at300}", f300["edit_over_cold"], lambda v: v <= 0.10),
         "epub_wall": target(f"≤ 1.0 at {at100}", wall, lambda v: v <= 1.0),
         "epub_cpu": target(f"≤ 1.0 at {at100}", f100["epub_over_pandoc_cpu"], lambda v: v <= 1.0),
@@ -90,7 +97,8 @@ def rows(
         ("WeasyPrint floor, the book alone, ms of CPU per page", num("floor_cpu_ms", " ms", 0), ""),
         ("Typst PDF/UA-1, ms per page (whole process, wall)", num("typst_ms", " ms", 1), ""),
         ("Typst PDF/UA-1, ms of CPU per page", num("typst_cpu_ms", " ms", 1), ""),
-        ("Book PDF / Typst, per page (wall)", num("book_over_typst", "×", 1), mark(t["book_over_typst"], "{:.1f}×")),
+        ("Book PDF / Typst, per page (wall)", num("book_over_typst", "×", 1), t["book_over_typst"]["target"]),
+        ("Book PDF / Typst, per page (CPU)", num("book_over_typst_cpu", "×", 1), "(reported, no target)"),
         ("One-article edit / cold full build", num("edit_over_cold"), mark(t["edit_over_cold"])),
         ("EPUB only / pandoc, CPU time", num("epub_over_pandoc_cpu"), mark(t["epub_cpu"])),
     ]
