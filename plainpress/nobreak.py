@@ -42,14 +42,17 @@ _UNITS = (
     r"years?|años?|times?|veces|steps?|pasos?|bpm|mmhg"
 )
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_AMOUNT = rf"{_NUMBER}(?:\s*(?:-|–|to|a)\s*{_NUMBER})?(?:\s|\u00a0)*(?:{_UNITS})(?![\w])"
+_RATIO = rf"{_NUMBER}(?:/{_NUMBER})?"  # 120/80 mmHg
+_AMOUNT = rf"{_RATIO}(?:\s*(?:-|–|to|a)\s*{_NUMBER})?(?:\s|\u00a0)*(?:{_UNITS})(?![\w])"
+# A time of day: 10:30 am, 8.30 p.m., 6 pm, 14:00 h (the am/pm never alone on the next line).
+_TIME = r"\d{1,2}(?:[:.]\d{2})?(?:\s|\u00a0)*(?:[ap]\.\s?m\.|[ap]m\b|h\b)|\d{1,2}:\d{2}"
 _PHONE = r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[ .\-\u00a0]\d{2,5}){1,4}"
 _SYLLABLE = r"[A-Za-zÀ-ÿ']+"
 # A respelling: syllables joined by hyphens, the stressed one in capitals (fa-sik-yoo-LAY-shun).
 _PRONUNCIATION = rf"(?=[\w'-]*\b[A-ZÀ-Þ]{{2,}}\b)(?=[\w'-]*\b[a-zß-ÿ]+\b){_SYLLABLE}(?:-{_SYLLABLE})+"
 
 KEEP_TOGETHER = re.compile(
-    rf"(?<![\w+\-/])(?:(?P<date>{_DATE})|(?P<amount>{_AMOUNT})|(?P<phone>{_PHONE})|(?P<say>{_PRONUNCIATION}))(?![\w])",
+    rf"(?<![\w+\-/])(?:(?P<date>{_DATE})|(?P<amount>{_AMOUNT})|(?P<time>{_TIME})|(?P<phone>{_PHONE})|(?P<say>{_PRONUNCIATION}))(?![\w])",
     re.IGNORECASE,
 )
 # The pronunciation's own test is case-sensitive: applied to what the pattern above found.

@@ -38,7 +38,12 @@ def _kept(text: str) -> list[str]:
             ["300 mg", "2.5 ml", "10-15 minutes", "37.5 °C", "500 mg/kg"],
         ),
         ("Say it: fa-sik-yoo-LAY-shun, or MY-oh-klo-nus.", ["fa-sik-yoo-LAY-shun", "MY-oh-klo-nus"]),
-        ("A well-known, long-term thing in 2026 for 12 people.", []),
+        ("Blood pressure under 140/90 mmHg, or 2.5/5 mg.", ["140/90 mmHg", "2.5/5 mg"]),
+        (
+            "Open 8:30 am to 6:30 pm, 8 am - 6 pm, at 10.30 p.m. or 14:00 h.",
+            ["8:30 am", "6:30 pm", "8 am", "6 pm", "10.30 p.m.", "14:00 h"],
+        ),
+        ("A well-known, long-term thing in 2026 for 12 people, 1 in 10 of them.", []),
     ],
 )
 def test_what_stays_together(text, kept):
