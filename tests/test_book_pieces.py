@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 from plainpress.cache import RenderCache
-from plainpress.outputs.book_pdf import plan_book_pdf, render_book_pdf
+from plainpress.outputs.book_pdf import book_pdf_task, render_book_pdf
 from plainpress.pdf.pieces import chapter_groups
 from plainpress.pdf.transcript import render, transcript
 from plainpress.pdfua import check_pdf
@@ -113,10 +113,10 @@ def test_chapter_groups_break_at_parts_and_keep_size():
 
 def _lay_out(folder: Path, cache: Path) -> tuple[bytes, list[str]]:
     book = _book(folder)
-    planned = plan_book_pdf(book, pieces=True)
+    task, _ = book_pdf_task(book, pieces=True)
     renderer = Renderer(jobs=1, cache=RenderCache(cache))
     with renderer:
-        (done,) = list(renderer.run([planned]))
+        (done,) = list(renderer.run([task]))
     return done.result.data, renderer.laid_out
 
 

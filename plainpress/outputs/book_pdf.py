@@ -18,7 +18,7 @@ from ..fonts import font_roots
 from ..markup import article_html, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
-from ..pdf.jobs import PdfJob, PdfResult, Planned
+from ..pdf.jobs import PdfJob, PdfResult
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import page_of_content, print_stylesheets
 from ..sources.bibliography import format_entries
@@ -45,14 +45,14 @@ def entries(book: Book, layouts: Path) -> Listing:
 
 
 def _plan(book: Book, layouts: Path, early: Early) -> Plan:
-    planned = plan_book_pdf(book, layouts)
+    task, card = book_pdf_task(book, layouts)
 
     def finish(done: Done) -> Made:
         result = done.results[0]
-        output, found = planned.finish(result)
+        output, found = _finish_book(book, task.path, card, result)
         return Made([output], found, {Product.PAGE_STARTS: result.page_starts})
 
-    return Plan((Task(planned.path, planned.job),), finish)
+    return Plan((task,), finish)
 
 
 BACK_MATTER = ("card", "glossary", "bibliography", "colophon")  # after the chapters, in this order
@@ -158,22 +158,25 @@ def render_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | 
     from ..pdf.layout import render_job  # WeasyPrint, only once a PDF is laid out
     from ..pdf.pieces import BookPieces
 
-    planned = plan_book_pdf(book, layouts, pieces)
-    if isinstance(planned.job, BookPieces):
-        steps, results = planned.job.steps(), None
+    task, card = book_pdf_task(book, layouts, pieces)
+    if isinstance(task.job, BookPieces):
+        steps, results = task.job.steps(), None
         try:
             while True:
                 results = [render_job(job) for _, job in steps.send(results)]
         except StopIteration as stop:
             result = stop.value
     else:
-        result = render_job(planned.job)
-    planned.finish(result)  # fails when the red-flag card does not fit on its page
+        result = render_job(task.job)
+    _finish_book(book, task.path, card, result)  # fails when the red-flag card does not fit on its page
     return result
 
 
-def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None) -> Planned:
-    """The book PDF's job; its result also carries where each page begins, for the EPUB's page list.
+def book_pdf_task(
+    book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | None = None
+) -> tuple[Task, list[CardTier]]:
+    """The book PDF's render task, and the card's tiers its finish checks. The job's result also
+    carries where each page begins, for the EPUB's page list.
     In pieces, the job is a :class:`BookPieces`, whose steps the renderer lays out round by round."""
     context = book_context(book, layouts)
     html, card = render_book(context, layouts), context["card"]
@@ -189,7 +192,7 @@ def plan_book_pdf(book: Book, layouts: Path = DEFAULT_LAYOUTS, pieces: bool | No
 
         base = PdfJob(html, book.root, tuple(shared), roots, title, page_starts=True)
         job = BookPieces(context, layouts, render_book, base, say, path)
-    return Planned(path, job, partial(_finish_book, book, path, card))
+    return Task(path, job), card
 
 
 def _finish_book(book: Book, path: str, card: list[CardTier], result: PdfResult) -> tuple[Output, list[Finding]]:

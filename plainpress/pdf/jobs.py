@@ -6,12 +6,10 @@ and an EPUB-only build import this module, never WeasyPrint or pikepdf."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Finding
-from ..model import Output, PageStart
+from ..model import PageStart
 from .overflow import Overflow
 
 
@@ -59,13 +57,3 @@ class PdfJob:
                 h.update(part.encode())
                 h.update(b"\0")
         return h.hexdigest()
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One PDF output to make: its job, and what to do with the result (checks that need the
-    layout, and the :class:`Output` to write). ``finish`` runs in the main process."""
-
-    path: str
-    job: PdfJob
-    finish: Callable[[PdfResult], tuple[Output, list[Finding]]]
