@@ -11,10 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import RenderCache
-from .entries import Scope, Selection
 from .errors import Problems, SourceError
 from .fonts import font_roots
 from .model import BuildResult, Output, RenderOptions
+from .model.entries import Scope, Selection
 from .resources import check_layouts
 from .safety import read_regular
 from .stages.catalogue import catalogue

@@ -15,10 +15,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .entries import Entry, Made, Product, Selection
 from .errors import Finding, PlainpressError
 from .messages import Messages
 from .model import Book, Output
+from .model.entries import Entry, Made, Product, Selection
 from .outputs.epubzip import Unpacked, unpack
 from .outputs.read_aloud import ACTIVE_CLASS, ReadAloud
 from .stages.catalogue import Catalogue, catalogue

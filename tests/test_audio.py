@@ -314,7 +314,7 @@ def test_manifest_entries_are_json_numbers(spoken):
 
 
 def test_the_draft_card_reads_every_sign_and_says_so_first(tmp_path):
-    from plainpress.entries import Selection
+    from plainpress.model.entries import Selection
     from plainpress.stages.catalogue import catalogue
     from plainpress.templates import DEFAULT_LAYOUTS
 

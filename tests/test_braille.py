@@ -19,11 +19,11 @@ from lxml import html as lxml_html
 
 from plainpress import louis
 from plainpress.commands.build import build
-from plainpress.entries import Product, Selection
 from plainpress.errors import Problems
 from plainpress.markup import convert, policy_for
 from plainpress.messages import Messages
 from plainpress.model import Book, Output, Profile
+from plainpress.model.entries import Product, Selection
 from plainpress.outputs import braille_volumes
 from plainpress.outputs.braille import braille_code
 from plainpress.outputs.brf import Code, translate, words_of

@@ -9,8 +9,20 @@ from pathlib import Path
 import pytest
 
 from plainpress.commands.build import ONLY, build
-from plainpress.entries import CardVariant, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Selection
 from plainpress.model import Output
+from plainpress.model.entries import (
+    CardVariant,
+    Entry,
+    Group,
+    Kind,
+    Listing,
+    Made,
+    Need,
+    Plan,
+    Product,
+    Scope,
+    Selection,
+)
 from plainpress.stages import catalogue as catalogue_module
 from plainpress.stages.catalogue import CATALOGUE, Line, catalogue
 from plainpress.stages.read import read_book

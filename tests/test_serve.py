@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from plainpress import louis
-from plainpress.entries import Selection
+from plainpress.model.entries import Selection
 from plainpress.outputs.epub import documents
 from plainpress.stages.analyse import analyse
 from plainpress.stages.catalogue import catalogue

@@ -10,9 +10,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..entries import Group, Selection
 from ..errors import group_line, grouped
 from ..model import BuildResult, RenderOptions
+from ..model.entries import Group, Selection
 from ..progress import Reporter
 from ..safety import judge_dump, judge_out
 from ..stages.publish import builds_folder

@@ -1,5 +1,6 @@
 """The typed model of a book: the schemas of its sources (``config``), what they become (``book``),
-the anchor of each kind of target (``anchors``) and what a build makes (``build``).
+the anchor of each kind of target (``anchors``), what a build makes (``build``) and the catalogue's
+types: output kinds, card variants, entries, plans and the selection (``entries``).
 
 The model imports no stage, output or CLI.
 """

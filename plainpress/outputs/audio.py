@@ -21,10 +21,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, TLAN, CTOCFlags
 
-from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..markup import article_html, policy_for
 from ..messages import Messages
 from ..model import Article, Book, Output, Profile, RedFlag, output_path, reference_anchor
+from ..model.entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..sentences import Sentence, mark_document
 from ..speech import lexicon_for, segments, voice_for
 from ..synth import AudioJob, AudioResult

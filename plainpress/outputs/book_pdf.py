@@ -11,13 +11,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Scope, Task, book_stem
-from ..entries import Entry as CatalogueEntry
 from ..errors import Finding, Location
 from ..fonts import font_roots
 from ..markup import article_html, policy_for
 from ..messages import Messages, csl_locale
 from ..model import Book, Output, chapter_anchor, part_anchor, reference_anchor
+from ..model.entries import Done, Early, Group, Kind, Listing, Made, Plan, Product, Scope, Task, book_stem
+from ..model.entries import Entry as CatalogueEntry
 from ..pdf.jobs import PdfJob, PdfResult
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import page_of_content, print_stylesheets

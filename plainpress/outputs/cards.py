@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..entries import (
+from ..errors import Location
+from ..fonts import font_roots
+from ..messages import Messages
+from ..model import Book, Output, Profile, RedFlag, output_path
+from ..model.entries import (
     LARGE_PRINT_CARD,
     STANDARD_CARD,
     CardVariant,
@@ -22,10 +26,6 @@ from ..entries import (
     Plan,
     Task,
 )
-from ..errors import Location
-from ..fonts import font_roots
-from ..messages import Messages
-from ..model import Book, Output, Profile, RedFlag, output_path
 from ..pdf.jobs import PdfJob
 from ..pdf.overflow import overflow_findings
 from ..pdf.printcss import print_stylesheets

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
 from ..fonts import faces
 from ..markup import OutputPolicy, article_html, policy_for
 from ..messages import Messages, csl_locale
 from ..model import TIERS, Article, Book, Output, PageStart, chapter_anchor, reference_anchor
+from ..model.entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, book_stem
 from ..pdf.printcss import icon_css
 from ..sources.bibliography import format_entries
 from ..templates import DEFAULT_LAYOUTS, read_layout, read_layout_bytes, render

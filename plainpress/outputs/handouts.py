@@ -16,12 +16,12 @@ from pathlib import Path
 
 import segno
 
-from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..errors import Finding, Severity
 from ..fonts import font_roots
 from ..markup import article_html, cited_keys, standalone_policy
 from ..messages import Messages, csl_locale
 from ..model import Article, Book, Output, Profile, output_path, reference_anchor
+from ..model.entries import Done, Early, Entry, Group, Kind, Listing, Made, Plan, Task
 from ..nobreak import nobreak_chars
 from ..pdf.jobs import PdfJob
 from ..pdf.overflow import overflow_findings

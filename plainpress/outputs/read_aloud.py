@@ -24,9 +24,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Task, book_stem
 from ..errors import RenderError
 from ..model import Book, Output
+from ..model.entries import Done, Early, Entry, Group, Kind, Listing, Made, Need, Plan, Product, Scope, Task, book_stem
 from ..sentences import Sentence, mark_document
 from ..speech import lexicon_for, segments, voice_for
 from ..synth import AudioJob, AudioResult

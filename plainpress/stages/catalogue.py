@@ -1,6 +1,6 @@
 """The catalogue of a book's outputs: one line per output module, each listing its outputs as typed
-entries (:mod:`plainpress.entries`). Build, ``--only``, ``handouts`` and the preview select from it
-with one :class:`~plainpress.entries.Selection`; adding an output is one module with an
+entries (:mod:`plainpress.model.entries`). Build, ``--only``, ``handouts`` and the preview select from it
+with one :class:`~plainpress.model.entries.Selection`; adding an output is one module with an
 ``entries(book, layouts) -> Listing`` function, and one line here.
 
 A line names its module and the groups (``--only`` values) its outputs belong to, so that a
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..entries import Done, Entry, Group, Kind, Listing, Made, Plan, Product, Selection
 from ..errors import Finding
 from ..model import Book
+from ..model.entries import Done, Entry, Group, Kind, Listing, Made, Plan, Product, Selection
 
 BOOK, EPUB, HANDOUTS, BRAILLE, AUDIO = Group.BOOK, Group.EPUB, Group.HANDOUTS, Group.BRAILLE, Group.AUDIO
 

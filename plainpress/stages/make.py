@@ -3,7 +3,7 @@ renderer as soon as it is planned (the book PDF, the longest, first), and finish
 tasks are done and the entries that make what it needs are finished. An entry with neither tasks nor
 needs (braille) is finished last, once the layouts (which can fail the build) are done.
 
-The pipeline does not know any output: what an entry needs is in its :class:`~plainpress.entries.Need`
+The pipeline does not know any output: what an entry needs is in its :class:`~plainpress.model.entries.Need`
 list, what it makes for others in its ``provides``.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..entries import Done, Entry, Made, Plan, Product, Task
 from ..errors import Finding
 from ..model import Output
+from ..model.entries import Done, Entry, Made, Plan, Product, Task
 from ..progress import Clock, pages
 from .catalogue import Catalogue
 from .publish import Staging

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import RenderCache
-from ..entries import Task
 from ..errors import PlainpressError
+from ..model.entries import Task
 from ..pdf.jobs import PdfJob, PdfResult
 from ..safety import DUMP_INDEX, naming, write_atomic
 from ..synth import AudioJob, AudioResult

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
-from .errors import Finding
-from .model import Output
+from ..errors import Finding
+from .build import Output
 
 
 class Group(StrEnum):
