@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 
 from plainpress.model import (
+    block_anchor,
     chapter_anchor,
     chapter_of,
+    citation_anchor,
+    heading_prefix,
     part_anchor,
+    red_flag_anchor,
     reference_anchor,
     term_anchor,
+    term_use_anchor,
     title_anchor,
 )
 
@@ -144,6 +149,7 @@ def test_target_ids_are_spelled_only_in_the_model():
             continue
         for line, text, formatted in _literals(path):
             joins = formatted and text in ("--", "--part", "--title")  # f"{slug}--{fragment}"
+            joins = joins or (formatted and text in ("b", "cite-", "gloss-", "flag-"))  # f"{prefix}cite-{n}"
             if text.startswith(("ref-", "term-", "#ref-", "#term-")) or joins:
                 spelled.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {text!r}")
     templates = PACKAGE.parent / "layouts"
@@ -155,6 +161,10 @@ def test_target_ids_are_spelled_only_in_the_model():
 
 
 def test_anchors():
+    prefix = heading_prefix("when-to-worry")
+    ids = [f(prefix, 3) for f in (block_anchor, citation_anchor, term_use_anchor, red_flag_anchor)]
+    assert ids == ["when-to-worry--b3", "when-to-worry--cite-3", "when-to-worry--gloss-3", "when-to-worry--flag-3"]
+    assert {chapter_of(i) for i in ids} == {"when-to-worry"}
     assert chapter_anchor("when-to-worry") == "when-to-worry"
     assert chapter_anchor("when-to-worry", "red-flags") == "when-to-worry--red-flags"
     assert chapter_of(chapter_anchor("when-to-worry", "red-flags")) == "when-to-worry"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
-from ..model import reference_anchor
+from ..model import citation_anchor, reference_anchor
 from .lines import LineFinder
 
 _KEY = r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*"
@@ -138,7 +138,7 @@ class _CitationProcessor(InlineProcessor):
                 last.text = f"?{key}"
             else:
                 ext.state.count += 1
-                anchor = f"{ext.prefix}cite-{ext.state.count}"
+                anchor = citation_anchor(ext.prefix, ext.state.count)
                 last = etree.SubElement(
                     span,
                     "a",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from ..model import GlossaryEntry
+from ..model import GlossaryEntry, term_use_anchor
 from ..sources.glossary import WORD, GlossaryIndex
 from .lines import LineFinder
 
@@ -113,7 +113,7 @@ class _Linker(Treeprocessor):
             before.tail = head
             position = list(parent).index(before) + 1
         for n, (start, end, entry) in enumerate(pieces):
-            anchor = f"{ext.prefix}gloss-{len(ext.state.uses) + 1}"
+            anchor = term_use_anchor(ext.prefix, len(ext.state.uses) + 1)
             link = etree.Element(
                 "a",
                 {

@@ -18,6 +18,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
+from ..model.anchors import block_anchor
+
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _SETEXT = re.compile(r"^([=-])\1*[ ]*$")  # as Python-Markdown's setext heading: = for h1, - for h2
@@ -121,9 +123,9 @@ def _block_ids(root: etree.Element, prefix: str) -> None:
     for element in root.iter():
         if element.tag in _BLOCKS and not element.get("id") and not _raw_html_holder(element):
             number += 1
-            while f"{prefix}b{number}" in used:
+            while block_anchor(prefix, number) in used:
                 number += 1
-            element.set("id", f"{prefix}b{number}")
+            element.set("id", block_anchor(prefix, number))
 
 
 def _raw_html_holder(element: etree.Element) -> bool:

@@ -23,7 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from ..messages import Messages
-from ..model import TIERS
+from ..model import TIERS, red_flag_anchor
 
 _START = re.compile(r"^:::[ \t]*red-flag\b[ \t]*(?P<tier>[^\s]*)(?:[ \t]+(?P<proposed>proposed))?[ \t]*$")
 _END = re.compile(r"^:::[ \t]*$", re.M)
@@ -117,7 +117,7 @@ class _RedFlagBlock(BlockProcessor):
         ext, policy = self.ext, self.ext.policy
         say = policy.messages
         number = ext.state.blocks
-        box_id = f"{ext.prefix}flag-{number}"
+        box_id = red_flag_anchor(ext.prefix, number)
         level = min(_last_heading_level(parent) + 1, 6)
         box = etree.SubElement(
             parent,

@@ -6,12 +6,16 @@ The model imports no stage, output or CLI.
 """
 
 from .anchors import (
+    block_anchor,
     chapter_anchor,
     chapter_of,
+    citation_anchor,
     heading_prefix,
     part_anchor,
+    red_flag_anchor,
     reference_anchor,
     term_anchor,
+    term_use_anchor,
     title_anchor,
 )
 from .book import (
@@ -70,13 +74,17 @@ __all__ = [
     "Speech",
     "Tier",
     "Unmapped",
+    "block_anchor",
     "chapter_anchor",
     "chapter_of",
+    "citation_anchor",
     "heading_prefix",
     "line_pattern",
     "output_path",
     "part_anchor",
+    "red_flag_anchor",
     "reference_anchor",
     "term_anchor",
+    "term_use_anchor",
     "title_anchor",
 ]

@@ -34,6 +34,26 @@ def part_anchor(slug: str) -> str:
     return heading_prefix(slug) + "part"
 
 
+def block_anchor(prefix: str, number: int) -> str:
+    """The id of a chapter's ``number``-th block without an id of its own (where a page may begin)."""
+    return f"{prefix}b{number}"
+
+
+def citation_anchor(prefix: str, number: int) -> str:
+    """The id of a chapter's ``number``-th citation mark (what a source's "Cited in" links back to)."""
+    return f"{prefix}cite-{number}"
+
+
+def term_use_anchor(prefix: str, number: int) -> str:
+    """The id of a chapter's ``number``-th use of a glossary term (what "Used in" links back to)."""
+    return f"{prefix}gloss-{number}"
+
+
+def red_flag_anchor(prefix: str, number: int) -> str:
+    """The id of a chapter's ``number``-th red-flag box (what the card's signs link back to)."""
+    return f"{prefix}flag-{number}"
+
+
 def reference_anchor(key: str) -> str:
     """The id of a reference's entry in a list of sources (the book's bibliography, a handout's)."""
     return f"ref-{key}"
