@@ -140,7 +140,9 @@ def parse(article: Article, policy: OutputPolicy) -> Parsed:
     kept: list[Fragment] = []
     found = _convert(article, neutral, kept.append)
     headings = frozenset(h.anchor for h in found.structure.headings)
-    return Parsed(article, kept[0], slots, found, headings)
+    # a blank body never reaches the extensions (Python-Markdown returns "" at once): nothing to finish
+    fragment = kept[0] if kept else Fragment(None, found.html)
+    return Parsed(article, fragment, slots, found, headings)
 
 
 def _finish(parsed: Parsed, policy: OutputPolicy) -> tuple[str, list[ResourceProblem]] | None:

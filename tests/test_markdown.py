@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plainpress.markup import OutputPolicy, convert
+import pytest
+
+from plainpress.markup import OutputPolicy, article_html, convert
 from plainpress.mdext.xrefs import XrefPolicy
 from plainpress.model import Article, ArticleMeta
 
@@ -152,3 +154,14 @@ def test_one_markdown_run_per_article_in_a_full_build(tmp_path, monkeypatch):
     articles = gather(FIXTURES / "mini").articles
     assert len(runs) == len(articles)
     assert sorted(runs) == sorted(a.body for a in articles)
+
+
+@pytest.mark.parametrize("body", ["", "\n", "   \n\t\n"])
+def test_a_blank_body_converts_to_nothing_for_every_output(body):
+    from .test_extensions import _article, _policy
+
+    article = _article(body)
+    converted = convert(article, _policy())
+    assert converted.html == "" and converted.structure.headings == []
+    article.parsed = converted.parsed
+    assert article_html(article, _policy()) == ""
