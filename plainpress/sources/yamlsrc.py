@@ -119,8 +119,9 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
-# libyaml (in C) composes a large document a hundred times faster than PyYAML's own parser: the same
-# resolvers and constructors on its parser. Small documents keep the pure-Python parser and its messages.
+# libyaml (in C) composes a document a hundred times faster than PyYAML's own parser: the same
+# resolvers and constructors on its parser. A small document it cannot read is read again by the
+# pure-Python parser, for its messages (see :func:`load_yaml`).
 _CLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
@@ -175,12 +176,14 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     loader = None
     try:
         values, unmeasured = _count_values(text, path, first_line)  # cheap, before the full parse
-        fast = _CLoader is not None and (values > FAST_EVENTS or len(text) > FAST_CHARACTERS)
-        loader = (_CLoader if fast else _Loader)(text)  # type: ignore[misc]
-        node = loader.get_single_node()
-        if unmeasured:  # libyaml measured the document already, unless it could not read it
-            _check_size(node, path, first_line)  # before anything is built from it
-        data = loader.construct_document(node) if node is not None else None
+        large = values > FAST_EVENTS or len(text) > FAST_CHARACTERS
+        data = _quick(text) if _CLoader is not None and not large and not unmeasured else _FAILED
+        if data is _FAILED:
+            loader = (_CLoader if _CLoader is not None and large else _Loader)(text)  # type: ignore[misc]
+            node = loader.get_single_node()
+            if unmeasured:  # libyaml measured the document already, unless it could not read it
+                _check_size(node, path, first_line)  # before anything is built from it
+            data = loader.construct_document(node) if node is not None else None
     except RecursionError:  # the composer recurses once per level: far deeper than any book needs
         raise SourceError(Location(path, first_line), "the YAML is nested too deeply to be read", code="E003") from None
     except yaml.MarkedYAMLError as exc:  # in our words, at the fault, the line quoted (yamlerrors)
@@ -199,6 +202,23 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     if (read := _READ.get()) is not None and path in read:
         read[path].data, read[path].data_line = data, first_line
     return data
+
+
+_FAILED = object()
+
+
+def _quick(text: str) -> Any:
+    """The document as libyaml composes it (the same resolvers and constructors, so the same values and
+    lines), or ``_FAILED`` when it cannot: the pure-Python parser then reads it again, so that every error
+    is reported in the words it always had."""
+    loader = _CLoader(text)  # type: ignore[misc]
+    try:
+        node = loader.get_single_node()
+        return loader.construct_document(node) if node is not None else None
+    except Exception:  # whatever it is, the reference parser says it in its own words
+        return _FAILED
+    finally:
+        loader.dispose()
 
 
 MAX_DEPTH = 50  # levels of mappings and lists; book.yaml needs four
