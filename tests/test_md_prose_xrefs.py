@@ -158,3 +158,17 @@ def test_reset_forgets_the_last_article():
     ext = assert_renders("See Sleep.", f"<p>See {link('sleep', 'Sleep')}.</p>", prose())
     ext.reset()
     assert found(ext) == []
+
+
+def test_the_titles_pattern_is_made_once_per_book_not_per_article():
+    from plainpress.mdext import prose_xrefs
+
+    prose_xrefs._title_pattern.cache_clear()
+    titles = {**TITLES, "Tremor at Rest": "tremor"}  # a book of its own
+    for slug in ("sleep", "magnesium", "demo"):
+        assert_renders(
+            "See Tremor at Rest.", f"<p>See {link('tremor', 'Tremor at Rest')}.</p>", prose(slug, "en", titles)
+        )
+    assert prose_xrefs._title_pattern.cache_info().misses == 1
+    assert_renders("See Sleep.", "<p>See Sleep.</p>", prose(titles={"Tremor at Rest": "tremor"}))  # another book
+    assert prose_xrefs._title_pattern.cache_info().misses == 2

@@ -146,6 +146,24 @@ def test_different_signs_are_not_matched(first, second, language):
     assert not same_sign(first, second, language)
 
 
+def test_each_word_is_stemmed_once(monkeypatch):
+    """The stems are remembered: a sign compared again, or a word met again, costs no new stemming."""
+    from plainpress.checks import tiers
+
+    tiers.stems.cache_clear()
+    tiers._stem.cache_clear()
+    stemmer = tiers._stemmer("en")
+    seen: list[str] = []
+    stem = stemmer.stemWord
+    monkeypatch.setattr(stemmer, "stemWord", lambda word: seen.append(word) or stem(word))
+    for _ in range(3):
+        assert same_sign("Trouble swallowing or breathing", "You find it hard to breathe or to swallow.", "en")
+    assert same_sign("Breathing fast", "Swallowing pain", "en") is False
+    assert sorted(seen) == ["breathe", "breathing", "fast", "pain", "swallow", "swallowing"]
+    tiers.stems.cache_clear()
+    tiers._stem.cache_clear()
+
+
 @pytest.mark.parametrize(
     ("label", "language", "urgency"),
     [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml.etree import _Element
 
@@ -101,11 +101,22 @@ def _stemmer(language: str):  # type: ignore[no-untyped-def]
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
-def stems(text: str, language: str) -> set[str]:
-    """The stems of the symptom words of a sign: common and generic words left out."""
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=8192)
+def stems(text: str, language: str) -> frozenset[str]:
+    """The stems of the symptom words of a sign: common and generic words left out. Remembered: each
+    sign is compared with every sign placed under a label, and Snowball (pure Python) is slow."""
     lang = _language(language)
-    words = [w for w in re.findall(r"[^\W\d_]+", text.casefold()) if len(w) > 2 and w not in STOP[lang]]
-    return set(_stemmer(lang).stemWords(words))
+    words = [w for w in _WORD.findall(text.casefold()) if len(w) > 2 and w not in STOP[lang]]
+    return frozenset(_stem(word, lang) for word in words)
+
+
+@lru_cache(maxsize=16384)
+def _stem(word: str, language: str) -> str:
+    """One word's stem (the same words recur across a book's articles)."""
+    return _stemmer(language).stemWord(word)
 
 
 def same_sign(a: str, b: str, language: str) -> bool:

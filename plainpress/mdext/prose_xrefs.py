@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -140,30 +141,40 @@ def _title_case_run(text: str, start: int, small: set[str]) -> str | None:
     return text[start:end] if capitals >= 2 else None
 
 
+@lru_cache(maxsize=8)
+def _introducers(language: str) -> re.Pattern[str]:
+    words = sorted(INTRODUCERS[language], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")\s+", re.I)
+
+
+@lru_cache(maxsize=8)
+def _title_pattern(titles: tuple[tuple[str, str], ...]) -> tuple[list[str], re.Pattern[str] | None]:
+    """One pattern for every chapter title, longest first, and the slugs: the group that matched names
+    the slug. Made once per book, not once per article (the same titles for every article)."""
+    ordered = sorted(((_norm(t), s) for t, s in titles), key=lambda ts: -len(ts[0]))  # longest first
+    slugs = [slug for title, slug in ordered if title]
+    if not slugs:
+        return slugs, None
+    pattern = re.compile(
+        "|".join(
+            f"(?P<t{n}>" + r"\s+".join(re.escape(w) for w in title.split()) + ")"
+            for n, title in enumerate(title for title, _ in ordered if title)
+        )
+        + r"(?![\w-])",
+        re.I,
+    )
+    return slugs, pattern
+
+
 class _ProseRefs(Treeprocessor):
     def __init__(self, md: Markdown, ext: ProseXrefExtension) -> None:
         super().__init__(md)
         self.ext = ext
         language = ext.language if ext.language in INTRODUCERS else "en"
-        words = sorted(INTRODUCERS[language], key=len, reverse=True)
-        self.intro = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")\s+", re.I)
+        self.intro = _introducers(language)
         self.small = SMALL[language]
         self.lead_in = LEAD_INS[language]
-        titles = sorted(((_norm(t), s) for t, s in ext.titles.items()), key=lambda ts: -len(ts[0]))  # longest first
-        # One pattern for every chapter title, longest first; the group that matched names the slug.
-        self.slugs = [slug for title, slug in titles if title]
-        self.titles = (
-            re.compile(
-                "|".join(
-                    f"(?P<t{n}>" + r"\s+".join(re.escape(w) for w in title.split()) + ")"
-                    for n, title in enumerate(title for title, _ in titles if title)
-                )
-                + r"(?![\w-])",
-                re.I,
-            )
-            if self.slugs
-            else None
-        )
+        self.slugs, self.titles = _title_pattern(tuple(ext.titles.items()))
 
     def run(self, root: etree.Element) -> None:
         # Iterative (the tree may be deep), in reading order: an element's text, then each child
