@@ -58,6 +58,7 @@ KEEP_TOGETHER = re.compile(
 # The pronunciation's own test is case-sensitive: applied to what the pattern above found.
 _STRESSED = re.compile(r"\b[A-ZÀ-Þ]{2,}\b")
 _UNSTRESSED = re.compile(r"\b[a-zß-ÿ]+\b")
+_DIGIT = re.compile(r"\d")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE)
 _URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
 
@@ -65,6 +66,12 @@ _URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
 def spans(text: str) -> Iterator[tuple[str, bool]]:
     """``text`` in pieces: (piece, must stay on one line). Pieces with no space or hyphen inside are
     never marked (nothing to break)."""
+    if not _DIGIT.search(text) and not ("-" in text and _STRESSED.search(text)):
+        # Every kind holds a digit but a pronunciation, which holds a hyphen and a stressed syllable:
+        # most texts hold neither, and the full pattern is slow to rule them out.
+        if text:
+            yield text, False
+        return
     at = 0
     for match in KEEP_TOGETHER.finditer(text):
         piece = match.group(0)

@@ -9,6 +9,8 @@ import zipfile
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plainpress.commands.build import build
 from plainpress.markup import convert
@@ -112,3 +114,27 @@ def test_no_line_of_the_narrow_card_or_large_print_begins_inside_a_number_or_a_d
     with zipfile.ZipFile(next(out.glob("*.epub"))) as epub:  # and on screen, by the same spans
         chapter = next(n for n in epub.namelist() if n.endswith("numbers.xhtml"))
         assert '<span class="nobreak">01632 960 123</span>' in epub.read(chapter).decode()
+
+
+def _by_pattern(text: str) -> list[str]:
+    """What the full pattern keeps together, without the quick test that rules most texts out."""
+    from plainpress import nobreak
+
+    kept = []
+    for match in nobreak.KEEP_TOGETHER.finditer(text):
+        piece = match.group(0)
+        if match.lastgroup == "say" and not (nobreak._STRESSED.search(piece) and nobreak._UNSTRESSED.search(piece)):
+            continue
+        if re.search(r"[\s\-–/.]", piece):
+            kept.append(piece)
+    return kept
+
+
+_ALPHABET = [*"abyZ AKLYÀÞß-–/.:,'()+\u00a0019٣", "LAY", "shun", "mg", "am", "Nov", "de ", "enero", "999"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=30).map("".join))
+def test_the_quick_test_rules_out_only_texts_with_nothing_to_keep(text):
+    assert "".join(piece for piece, _ in spans(text)) == text
+    assert _kept(text) == _by_pattern(text)
