@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -128,29 +129,60 @@ class Renderer:
         return self._client.get_executor(pure=False)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Rendered]:
-        """Submit each job as it is planned (the first, the longest, starts at once) and yield results as
-        they come: cached ones at once, rendered ones in the order they finish."""
+        """Hand each job to a worker as one frees up, the next round of an output laid out in rounds (the book
+        PDF's pieces) before the next planned task, so that a later round never waits behind every handout.
+        Tasks are planned as they are handed out (the first, the longest, starts at once); cached results
+        come at once, rendered ones in the order they finish."""
         running: dict[Future[PdfResult], tuple[Any, ...]] = {}
-        for item in tasks:
-            if self.dump is not None and (isinstance(item.job, PdfJob) or hasattr(item.job, "steps")):
-                self._write_dump(item)
-            if hasattr(item.job, "steps"):
-                yield from self._advance(_Round(item, item.job.steps()), None, running)
-                yield from self._collect(running, block=False)
+        ready: deque[tuple[Any, ...]] = deque()  # the jobs of a round not handed out yet
+        planned, more = iter(tasks), True
+        while True:
+            while ready and self._room(running):
+                step, index, key, name, job = ready.popleft()
+                running[self._submit(job)] = (step, index, key, name)
+            if more and self._room(running):
+                item = next(planned, None)
+                if item is None:
+                    more = False
+                else:
+                    yield from self._start(item, running, ready)
+                yield from self._collect(running, ready, block=False)
                 continue
-            key = self.cache.key(item.job) if self.cache else None
-            hit = self.cache.get(key, getattr(item.job, "kind", "pdf")) if self.cache and key else None
-            if hit is not None:
-                yield Rendered(item, hit, True)
-            elif self._executor is None:
-                yield self._done(item, key, run_job(item.job))
-            else:
-                running[self._executor.submit(run_job, item.job)] = (item, key, item.path)
-            yield from self._collect(running, block=False)
-        while running:
-            yield from self._collect(running, block=True)
+            if not running:
+                if ready:
+                    continue
+                return
+            yield from self._collect(running, ready, block=True)
 
-    def _collect(self, running: dict[Future[PdfResult], tuple[Any, ...]], block: bool) -> Iterator[Rendered]:
+    def _room(self, running: dict[Future[PdfResult], tuple[Any, ...]]) -> bool:
+        """Whether another job may be handed out: worker processes get one job each and one waiting (no more,
+        or later rounds would queue behind them); a cluster gets every job at once, to schedule itself."""
+        return self._client is not None or len(running) <= self.jobs
+
+    def _submit(self, job: Any) -> Future[PdfResult]:
+        assert self._executor is not None
+        return self._executor.submit(run_job, job)
+
+    def _start(
+        self, item: Task, running: dict[Future[PdfResult], tuple[Any, ...]], ready: deque[tuple[Any, ...]]
+    ) -> Iterator[Rendered]:
+        if self.dump is not None and (isinstance(item.job, PdfJob) or hasattr(item.job, "steps")):
+            self._write_dump(item)
+        if hasattr(item.job, "steps"):
+            yield from self._advance(_Round(item, item.job.steps()), None, ready)
+            return
+        key = self.cache.key(item.job) if self.cache else None
+        hit = self.cache.get(key, getattr(item.job, "kind", "pdf")) if self.cache and key else None
+        if hit is not None:
+            yield Rendered(item, hit, True)
+        elif self._executor is None:
+            yield self._done(item, key, run_job(item.job))
+        else:
+            running[self._submit(item.job)] = (item, key, item.path)
+
+    def _collect(
+        self, running: dict[Future[PdfResult], tuple[Any, ...]], ready: deque[tuple[Any, ...]], block: bool
+    ) -> Iterator[Rendered]:
         if block:
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
         else:
@@ -162,13 +194,13 @@ class Renderer:
                 step.results[index] = self._keep(name, key, future.result())
                 step.waiting -= 1
                 if not step.waiting:
-                    yield from self._advance(step, step.results, running)
+                    yield from self._advance(step, step.results, ready)
             else:
                 item, key, _ = entry
                 yield self._done(item, key, future.result())
 
-    def _advance(self, step: _Round, sent: list[Any] | None, running: dict[Future[PdfResult], tuple[Any, ...]]):
-        """Start the next round of ``step`` (jobs from the cache at once); its result once there is none."""
+    def _advance(self, step: _Round, sent: list[Any] | None, ready: deque[tuple[Any, ...]]) -> Iterator[Rendered]:
+        """Queue the next round of ``step`` (jobs from the cache at once); its result once there is none."""
         while True:
             try:
                 jobs = step.steps.send(sent)
@@ -186,7 +218,7 @@ class Renderer:
                 if self._executor is None:
                     step.results[index] = self._keep(name, key, run_job(job))
                 else:
-                    running[self._executor.submit(run_job, job)] = (step, index, key, name)
+                    ready.append((step, index, key, name, job))
                     step.waiting += 1
             if step.waiting:
                 return
