@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
@@ -113,15 +115,87 @@ def _page_starts(document: Document) -> list[PageStart]:
     return pages
 
 
+class _Styles(FontConfiguration):
+    """The stylesheets and the font configuration of the jobs, in this process, that may load from the same
+    folders: every job of a build has the same few sheets, and parsing them was a tenth of a handout's layout.
+    WeasyPrint loads a face once per configuration, so this remembers the files each face and each sheet
+    loaded and tells every job that uses them; jobs with other folders get their own (never a way round them).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.faces: dict[str, dict[str, str]] = {}  # a face's descriptors -> the files it loaded (path -> sha256)
+        self.sheets: dict[tuple[str, str], tuple[CSS, dict[str, str]]] = {}  # (sheet, base URL) -> it, its files
+        self.files: dict[str, tuple[int, int] | None] = {}  # every file loaded -> its size and time then
+
+    def fresh(self) -> bool:
+        """Whether every file it loaded is as it was (a long-running preview may see a font change)."""
+        return all(_stat(path) == then for path, then in self.files.items())
+
+    def _loaded(self, served: dict[str, str]) -> None:
+        for path in served:
+            self.files.setdefault(path, _stat(path))
+
+    def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+        key = str(rule_descriptors)
+        if key in self.faces:
+            url_fetcher.served.update(self.faces[key])
+            return super().add_font_face(rule_descriptors, url_fetcher)
+        before = dict(url_fetcher.served)
+        found = super().add_font_face(rule_descriptors, url_fetcher)
+        self.faces[key] = {k: v for k, v in url_fetcher.served.items() if before.get(k) != v}
+        self._loaded(self.faces[key])
+        return found
+
+    def parsed(self, sheet: str, base: str, fetcher: GuardedFetcher) -> CSS:
+        kept = self.sheets.get((sheet, base))
+        if kept is None:
+            own = GuardedFetcher(roots=list(fetcher.roots))
+            try:
+                css = CSS(string=sheet, base_url=base, url_fetcher=own, font_config=self)
+            finally:
+                fetcher.refused += own.refused
+                fetcher.served.update(own.served)
+            if len(self.sheets) >= KEPT:
+                del self.sheets[next(iter(self.sheets))]
+            kept = self.sheets[sheet, base] = (css, dict(own.served))
+            self._loaded(own.served)
+        fetcher.served.update(kept[1])
+        return kept[0]
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+_STYLES: dict[tuple[Path, ...], _Styles] = {}  # by the folders a job may load from
+KEPT = 64
+
+
+def _stylesheets(sheets: tuple[str, ...], base: str, fetcher: GuardedFetcher) -> tuple[list[CSS], FontConfiguration]:
+    roots = tuple(fetcher.roots)
+    if roots in _STYLES and not _STYLES[roots].fresh():
+        del _STYLES[roots]
+    if roots not in _STYLES:
+        if len(_STYLES) >= KEPT:
+            del _STYLES[next(iter(_STYLES))]
+        _STYLES[roots] = _Styles()
+    styles = _STYLES[roots]
+    return [styles.parsed(sheet, base, fetcher) for sheet in sheets], styles
+
+
 def render_job(job: PdfJob) -> PdfResult:
     """Lay out and write one PDF. Safe to run in a worker process: it reads only the job."""
     started = time.monotonic()
     fetcher = GuardedFetcher(roots=[*job.roots, job.base_url])
-    fonts = FontConfiguration()
     base = str(job.base_url) + "/"
     stacked = 0
     try:
-        css = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in job.stylesheets]
+        css, fonts = _stylesheets(job.stylesheets, base, fetcher)
         html = HTML(string=job.html, base_url=base, url_fetcher=fetcher)
         if job.furniture:
             document = html.render(stylesheets=css, font_config=fonts)
