@@ -90,7 +90,9 @@ class GlossaryItem:
 
 
 def glossary_view(book: Book, use_href: Callable[[str, str], str], only: set[str] | None = None) -> list[GlossaryItem]:
-    """Entries sorted by the book's language; ``only`` keeps a subset (a handout's terms)."""
+    """Entries sorted by the book's language. ``only`` keeps a subset (a handout's terms): a handout's word list
+    says where in the book a word is used by no link, so its items have no ``used_in`` (listing every chapter of
+    every word for each handout grew with the square of the book)."""
     titles = {a.slug: a.title for a in book.articles}
     by_term = {e.term.casefold(): e for e in book.glossary}
     items = []
@@ -98,7 +100,7 @@ def glossary_view(book: Book, use_href: Callable[[str, str], str], only: set[str
         if only is not None and entry.term not in only:
             continue
         first_use: dict[str, str] = {}
-        for use in book.glossary_uses.get(entry.term, []):
+        for use in book.glossary_uses.get(entry.term, []) if only is None else ():
             first_use.setdefault(use.article, use.anchor)
         see = [by_term[s.casefold()] for s in entry.see_also if s.casefold() in by_term]
         items.append(

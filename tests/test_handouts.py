@@ -337,3 +337,21 @@ def test_the_column_check_sees_a_multi_column_layout(monkeypatch):
     with pytest.raises(AssertionError, match="multi-column"):
         weasyprint.HTML(string=html).render()
     assert len(weasyprint.HTML(string=html.replace("columns: 2", "display: grid")).render().pages) == 1
+
+
+def test_a_handouts_word_list_lists_no_chapters_and_the_books_glossary_does():
+    from plainpress.views import glossary_view
+
+    book = analyse(gather(FIXTURES / "mini"))
+    link = lambda slug, anchor: f"{slug}#{anchor}"  # noqa: E731
+    whole = {item.term: item for item in glossary_view(book, link)}
+    used = {term for term, uses in book.glossary_uses.items() if uses}
+    assert used and all(whole[term].used_in for term in used)
+    # A handout's words (a subset) say nothing of where else the book uses them: no list of chapters per
+    # word per handout, which grew with the square of the book.
+    subset = glossary_view(book, link, only=used)
+    assert [item.term for item in subset] == [term for term in whole if term in used]
+    assert all(item.used_in == [] for item in subset)
+    assert [(i.definition, i.see_also) for i in subset] == [
+        (whole[i.term].definition, [s for s in whole[i.term].see_also if s.text in used]) for i in subset
+    ]
