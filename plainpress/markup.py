@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
-from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.extensions.toc import slugify_unicode
 
 from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
 from .mdext.glossary import Acronym, GlossaryExtension, TermUse
@@ -35,7 +35,7 @@ from .mdext.images import ResourceProblem
 from .mdext.outline import StructureExtension, StructureReport
 from .mdext.prose_xrefs import ProseRef, ProseXrefExtension
 from .mdext.redflags import FlagItem, FlagPolicy, FlagProblem, RedFlagExtension
-from .mdext.sanitize import _NOT_XML, Fragment, finish_fragment
+from .mdext.sanitize import _NOT_XML, Fragment, HeadingIds, finish_fragment
 from .mdext.xrefs import CrossRef, XrefExtension, XrefPolicy
 from .messages import Messages
 from .model import Article, Book, GlossaryEntry, heading_prefix, reference_anchor
@@ -236,7 +236,7 @@ def _convert(article: Article, policy: OutputPolicy, keep: Callable[[Fragment], 
             "attr_list",
             "def_list",
             "sane_lists",
-            TocExtension(slugify=lambda value, sep: prefix + slugify_unicode(value, sep), toc_depth="2-6"),
+            HeadingIds(slugify=lambda value, sep: prefix + slugify_unicode(value, sep), toc_depth="2-6"),
             structure,
             prose_refs,
             xrefs,

@@ -4,6 +4,7 @@ fragment cut down to an allow-list and written back as XHTML."""
 from __future__ import annotations
 
 import pytest
+from markdown import Markdown
 
 from plainpress.mdext import sanitize
 from plainpress.mdext.images import ResourceProblem
@@ -135,3 +136,37 @@ def test_raw_html_nested_deeper_than_the_limit_is_refused_with_its_line():
 
 def test_an_empty_fragment_is_left_as_it_is():
     assert_renders("", "", sanitised())
+
+
+def test_headings_words_are_sanitised_once_each_and_the_unused_table_of_contents_not_at_all(monkeypatch):
+    """The toc extension runs the postprocessors on each heading's words (for its id) and on the
+    table of contents it writes: nh3 is asked only about words with markup in them, and never about
+    the table of contents (left empty); the ids and the text are as before."""
+    asked: list[str] = []
+    clean = sanitize._clean
+    monkeypatch.setattr(sanitize, "_clean", lambda html, sources: asked.append(html) or clean(html, sources))
+    source = dedent(
+        """
+        ## Plain words, no fear
+
+        ## When to call 01632 960 123
+
+        ## Some *emphasis*
+
+        Text.
+        """
+    )
+    md = Markdown(
+        output_format="xhtml", extensions=[sanitize.HeadingIds(), Registered(sanitize.register, set, 20, source, [])]
+    )
+    html = md.convert(source)
+    assert html == dedent(
+        """
+        <h2 id="plain-words-no-fear">Plain words, no fear</h2>
+        <h2 id="when-to-call-01632-960-123">When to call <span class="nobreak">01632 960 123</span></h2>
+        <h2 id="some-emphasis">Some <em>emphasis</em></h2>
+        <p>Text.</p>
+        """
+    )
+    assert len(asked) == 2 and asked[0] == "Some <em>emphasis</em>"  # then the whole document
+    assert asked[1].startswith('<h2 id="plain-words-no-fear">') and md.toc == ""

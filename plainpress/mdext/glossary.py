@@ -80,7 +80,11 @@ class _Linker(Treeprocessor):
         folded = [m.group(0).casefold() for m in matches]
         pieces: list[tuple[int, int, int]] = []  # (start, end, entry)
         i = 0
+        first = index.first_words
         while i < len(matches):
+            if folded[i] not in first:
+                i += 1
+                continue
             found = None
             for size in range(min(index.longest, len(matches) - i), 0, -1):
                 key = tuple(folded[i : i + size])

@@ -20,6 +20,7 @@ alone would write it.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ import lxml.html
 import nh3
 from lxml import etree as lxml_etree
 from markdown import Markdown
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -125,6 +127,8 @@ ATTRIBUTES = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Text with no markup and no entity (no "<", no "&"), nothing XML refuses and no line end but LF.
+_PLAIN = re.compile("[^<&\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
 STYLE_PROPERTIES = {"text-align"}
 HIDING = {
     "hidden",
@@ -242,6 +246,10 @@ def clean_fragment(html: str, sources: set[str] | frozenset[str] = frozenset()) 
     """The fragment cut down to the allow-list and parsed, as :func:`sanitize` does before it writes."""
     if not html.strip():
         return Fragment(None, html)
+    if _PLAIN.fullmatch(html):  # a heading's words: nh3 gives such text back as it is, so not asked
+        holder = lxml.html.Element("div")
+        holder.text = html
+        return Fragment(holder)
     html = _NOT_XML.sub("", _clean(html, sources))
     if not html.strip():
         return Fragment(None, html)
@@ -283,12 +291,26 @@ class _Sanitize(Postprocessor):
         self.document = False  # set once the tree processors are done: the text is then the whole document
 
     def run(self, text: str) -> str:
+        if getattr(self.md, "pp_toc_unused", False):  # the table of contents (HeadingIds)
+            self.md.pp_toc_unused = False  # type: ignore[attr-defined]
+            return ""
         fragment = clean_fragment(text, self.sources())
         if self.keep is not None and self.document:  # the caller finishes it (plainpress.markup: once per output)
             self.keep(fragment)
             return ""
         # Also a heading's own words, which the toc extension runs the postprocessors on for its name.
         return finish_fragment(fragment, self.source, self.nesting, self.problems)
+
+
+class HeadingIds(TocExtension):
+    """Python-Markdown's toc extension, for the headings' ids (made from their words as the sanitiser
+    writes them). The table of contents it also writes to ``md.toc`` is never used: it is left empty,
+    not sanitised and written for nothing once per article."""
+
+    class TreeProcessorClass(TocTreeprocessor):
+        def build_toc_div(self, toc_list: list) -> etree.Element:
+            self.md.pp_toc_unused = True  # type: ignore[attr-defined]  # what the postprocessors get next
+            return super().build_toc_div(toc_list)
 
 
 class _Document(Treeprocessor):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import icu
@@ -30,6 +31,11 @@ class GlossaryIndex:
     forms: dict[tuple[str, ...], int] = field(default_factory=dict)
     longest: int = 0
     acronyms: set[str] = field(default_factory=set)
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """The first word of every form: a text's word that is none of them starts no term."""
+        return frozenset(key[0] for key in self.forms)
 
     @classmethod
     def build(cls, entries: list[GlossaryEntry]) -> GlossaryIndex:
