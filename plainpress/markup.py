@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import slugify_unicode
 
 from .mdext.citations import CitationExtension, CitePolicy, CiteProblem, CiteUse
@@ -231,11 +235,11 @@ def _convert(article: Article, policy: OutputPolicy, keep: Callable[[Fragment], 
     guard = GuardExtension(policy.guard, article.body, article.path, keep)
     md = markdown.Markdown(
         output_format="xhtml",
-        extensions=[
-            "tables",
-            "attr_list",
-            "def_list",
-            "sane_lists",
+        extensions=[  # instances, not names: a name is looked up among the installed entry points
+            TableExtension(),
+            AttrListExtension(),
+            DefListExtension(),
+            SaneListExtension(),
             HeadingIds(slugify=lambda value, sep: prefix + slugify_unicode(value, sep), toc_depth="2-6"),
             structure,
             prose_refs,

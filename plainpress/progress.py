@@ -14,12 +14,11 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console, Group, RenderableType
-from rich.live import Live
-from rich.spinner import Spinner
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.live import Live
 
 LIVE_AFTER = 1.0  # seconds: quicker builds never show the live line
 
@@ -47,17 +46,25 @@ class Reporter:
     def __init__(self, quiet: bool = False, file: TextIO | None = None, live_after: float = LIVE_AFTER) -> None:
         self.quiet = quiet
         self.file = file if file is not None else sys.stdout
-        self.console = Console(file=self.file, highlight=False, soft_wrap=True)
-        self.fancy = not quiet and self.console.is_terminal and not self.console.is_dumb_terminal
+        self.console: Console | None = None  # rich is imported only to print (never with --quiet)
+        self.fancy = False
+        if not quiet:
+            from rich.console import Console
+
+            self.console = Console(file=self.file, highlight=False, soft_wrap=True)
+            self.fancy = self.console.is_terminal and not self.console.is_dumb_terminal
         self.live_after = live_after
         self.written = 0
         self.started = time.monotonic()
         self._live: Live | None = None
-        self._spinner = Spinner("dots", style="cyan")
 
     def __enter__(self) -> Reporter:
         self.started = time.monotonic()
         if self.fancy:
+            from rich.live import Live
+            from rich.spinner import Spinner
+
+            self._spinner = Spinner("dots", style="cyan")
             self._live = Live(
                 console=self.console,
                 get_renderable=self._status,
@@ -86,6 +93,9 @@ class Reporter:
         if not self.fancy:
             print(f"  wrote {line}", file=self.file, flush=True)
             return
+        from rich.text import Text
+
+        assert self.console is not None
         name, paren, details = line.partition(" (")
         text = Text("  ")
         text.append("wrote ", style="green")
@@ -99,11 +109,17 @@ class Reporter:
         if self.quiet:
             return
         if self.fancy:
+            from rich.text import Text
+
+            assert self.console is not None
             self.console.print(Text(line, style="bold"))
         else:
             print(line, file=self.file, flush=True)
 
     def _status(self) -> RenderableType:
+        from rich.console import Group
+        from rich.text import Text
+
         elapsed = self.elapsed()
         if elapsed < self.live_after:
             return Group()  # nothing to draw yet

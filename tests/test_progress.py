@@ -104,3 +104,14 @@ def test_a_build_in_ci_prints_each_output_with_its_time(tmp_path: Path) -> None:
         check=True,
     )
     assert quiet.stdout == ""
+
+
+def test_quiet_does_not_import_rich() -> None:
+    """--quiet prints nothing, so the build does not pay for importing rich (in a fresh interpreter)."""
+    code = (
+        "import sys\nfrom plainpress.progress import Reporter\n"
+        "with Reporter(quiet=True) as say:\n    say('book.epub (0.1 s)')\n"
+        "say.finish('built 1 output')\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout == "[]\n"
