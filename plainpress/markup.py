@@ -164,7 +164,7 @@ def _finish(parsed: Parsed, policy: OutputPolicy) -> tuple[str, list[ResourcePro
 def _apply(parsed: Parsed, tree: Any, policy: OutputPolicy) -> bool:
     slots = parsed.slots
     prefix = f"#pp-{slots.nonce}-"
-    words = re.compile(f"\ue000{slots.nonce}:([^\ue001]*)\ue001")
+    words = f"\ue000{slots.nonce}:([^\ue001]*)\ue001"  # compiled only where a contact's words stand
     offset = policy.heading_offset(parsed.article)
     for element in list(tree.iter()):
         if not isinstance(element.tag, str):
@@ -180,7 +180,7 @@ def _apply(parsed: Parsed, tree: Any, policy: OutputPolicy) -> bool:
         for attribute in ("text", "tail"):
             text = getattr(element, attribute)
             if text and slots.nonce in text:
-                setattr(element, attribute, words.sub(lambda m: _plain(policy.flags.contacts[m.group(1)]), text))
+                setattr(element, attribute, re.sub(words, lambda m: _plain(policy.flags.contacts[m.group(1)]), text))
     return True
 
 

@@ -63,12 +63,17 @@ URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECA
 _URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
 
 
+def may_keep(text: str) -> bool:
+    """False when :func:`spans` marks nothing in ``text``, found quickly: every kind holds a digit but a
+    pronunciation, which holds a hyphen and a stressed syllable. Most texts hold neither, and the full
+    pattern is slow to rule them out."""
+    return bool(_DIGIT.search(text)) or ("-" in text and bool(_STRESSED.search(text)))
+
+
 def spans(text: str) -> Iterator[tuple[str, bool]]:
     """``text`` in pieces: (piece, must stay on one line). Pieces with no space or hyphen inside are
     never marked (nothing to break)."""
-    if not _DIGIT.search(text) and not ("-" in text and _STRESSED.search(text)):
-        # Every kind holds a digit but a pronunciation, which holds a hyphen and a stressed syllable:
-        # most texts hold neither, and the full pattern is slow to rule them out.
+    if not may_keep(text):
         if text:
             yield text, False
         return

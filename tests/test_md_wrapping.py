@@ -5,7 +5,12 @@ what has nothing to say."""
 
 from __future__ import annotations
 
-from plainpress.mdext import sanitize
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from plainpress.mdext import sanitize, wrapping
 from plainpress.mdext.images import ResourceProblem
 from plainpress.mdext.wrapping import BIDI_CONTROLS
 
@@ -91,3 +96,21 @@ def test_aria_hidden_stays_only_on_what_has_no_text():
         '<p><span>Words a reader sees</span><span aria-hidden="true" class="icon"></span></p>',
         wrapped([]),
     )
+
+
+_PIECES = [*"ab Z-/.:,09", "http://", "HTTPS://", "www.", "WWW.", "://", "example.org", "LAY", "shun", "300 mg"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join))
+def test_the_quick_test_skips_only_texts_with_nothing_to_wrap(text):
+    """A text with no digit, no pronunciation and no web address is left as it is without the full
+    patterns; every other text is wrapped as the full patterns say."""
+
+    def written(lead: str, made: list) -> str:
+        return lead + "".join(etree.tostring(e, encoding="unicode") for e in made)
+
+    quick = written(*wrapping._pieces(text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wrapping, "may_keep", lambda text: True)  # never the quick way
+        assert written(*wrapping._pieces(text)) == quick

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..nobreak import URL, spans, url_parts
+from ..nobreak import URL, may_keep, spans, url_parts
 
 BIDI = "W001"
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -131,6 +131,8 @@ def _is_nobreak(element: etree._Element) -> bool:
 
 def _pieces(text: str) -> tuple[str, list[etree._Element]]:
     """The text before the first piece to mark, and the elements that follow it (each with its tail)."""
+    if not may_keep(text) and "://" not in text and "www." not in text.lower():
+        return text, []  # nothing to keep together, no web address (most texts)
     lead = ""
     made: list[etree._Element] = []
 
