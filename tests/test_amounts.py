@@ -7,7 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from plainpress.checks import amounts
 from plainpress.checks.amounts import AMOUNT, PERCENT
 from plainpress.commands.check import check
 
@@ -162,3 +165,17 @@ def test_the_sample_book_sources_every_amount():
 
     _, findings = check(SAMPLE_BOOK)
     assert [str(f) for f in findings if f.code in ("A001", "A002")] == []
+
+
+_BITS = [*"ab Z-/.:,09%", " mg", " tablets", "once", "Twice", " a day", "una vez", " al día", "dos veces", "every "]
+_BITS += ["cada ", " hours", "ten", "often", "half", "Medio", " per cent", "٣", " times", " daily"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_BITS), max_size=10).map("".join))
+def test_the_quick_test_rules_out_only_text_with_no_amount(text):
+    """Text with no digit and no number word is passed over before the full patterns run: what they
+    find is found all the same."""
+    full = [("amount", m.group(0)) for m in AMOUNT.finditer(text)]
+    full += [("percentage", m.group(0)) for m in PERCENT.finditer(text)]
+    assert amounts.unsourced(text) == full

@@ -62,6 +62,9 @@ AMOUNT = re.compile(
     re.I,
 )
 PERCENT = re.compile(rf"(?<![\w.,]){_RANGE}\s*(?:%|per\s?cent\b|percent\b|por\s+ciento\b)", re.I)
+# What every amount and percentage holds (a digit, a number word, once, twice…): most text holds none,
+# and the full patterns are slow to rule it out.
+_MAY_COUNT = re.compile(rf"\d|\b(?:{_WORDS}|once|twice|thrice|una vez)", re.I)
 _SENTENCE_END = re.compile(rf"[.!?][\"\u201d\u2019)]*{SOURCE}*(?=\s)")
 
 
@@ -114,7 +117,7 @@ def units(root: _Element) -> list[str]:
 
 def unsourced(text: str) -> list[tuple[str, str]]:
     """The amounts and percentages of one unit of text that has no resolved citation: (kind, text)."""
-    if SOURCE in text:
+    if SOURCE in text or not _MAY_COUNT.search(text):
         return []
     found = [("amount", m.group(0)) for m in AMOUNT.finditer(text)]
     found += [("percentage", m.group(0)) for m in PERCENT.finditer(text)]

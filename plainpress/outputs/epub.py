@@ -254,6 +254,7 @@ def render_epub(book: Book, layouts: Path = DEFAULT_LAYOUTS, page_starts: list[P
     raw = io.BytesIO()
     when = build_time(book)
     options = {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": when}
+    options["compresslevel"] = 0  # repack compresses every file once, for good: nothing done twice
     guard_package(package)  # nothing outside the package is loaded
     epub.EpubWriter(raw, package, options).write()
     return repack(raw.getvalue(), config.language, when)
