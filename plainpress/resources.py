@@ -276,8 +276,13 @@ def _svg_reference(url: str, base: Path, roots: list[Path]) -> list[Refusal]:
 # ---------------------------------------------------------------- CSS
 
 
+_MAY_LOAD = re.compile("url|src|import", re.IGNORECASE)
+
+
 def css_urls(text: str, declarations: bool = False) -> Iterator[tuple[str, int]]:
     """Every ``url(…)`` and ``@import`` target of a stylesheet (or of a ``style`` attribute), with its line."""
+    if "\\" not in text and not _MAY_LOAD.search(text):
+        return  # no url, src or import, not even spelled with an escape (a backslash): nothing to parse
     if declarations:
         nodes = tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True)
     else:
