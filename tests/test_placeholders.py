@@ -21,6 +21,8 @@ def test_every_starter_text_in_every_language_is_recognised():
             assert starter_in(f"## {say(key)}" if key == "new.heading" else say(key)) == key
     assert starter_in("What this is about, and more") is None  # a heading only when it is all of it
     assert starter_in("Sleep well every night.") is None
+    body = Messages("en")("new.body")
+    assert starter_in(f"Before it: {body.upper()} and after it") == "new.body"  # inside a line, any case
 
 
 def test_check_flags_what_new_left(tmp_path, capsys):

@@ -37,10 +37,16 @@ def starter_texts() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out))
 
 
+@cache
+def _any_starter() -> re.Pattern[str]:
+    """Every starter text in one pattern: a line that holds none of them is passed over at once."""
+    return re.compile("|".join(re.escape(starter) for _, starter in starter_texts()))
+
+
 def starter_in(line: str) -> str | None:
     """The key of the starter text a line holds, or None."""
     text = _normal(line)
-    if not text:
+    if not text or not _any_starter().search(text):
         return None
     for key, starter in starter_texts():
         if (text == starter) if key in WHOLE_LINE_KEYS else (starter in text):

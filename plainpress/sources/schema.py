@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import types
 import typing
 from pathlib import Path
@@ -58,7 +59,7 @@ class Reader:
             return None
         line = getattr(data, "line", line)
         fields = {yaml_key(f): f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(cls)
         for key in data:
             if key not in fields:
                 close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
@@ -216,10 +217,17 @@ def _example_keys(cls: type) -> str:
     return ", ".join(keys)
 
 
+@functools.cache
+def type_hints(cls: type) -> types.MappingProxyType[str, Any]:
+    """The field types of a schema, read once per class (``typing.get_type_hints`` evaluates every
+    annotation again at each call, and every article's front matter is built from the same classes)."""
+    return types.MappingProxyType(typing.get_type_hints(cls))
+
+
 def keys_reference(cls: type, prefix: str = "") -> list[tuple[str, str, bool]]:
     """Every key of a schema with its documentation, for the README and its test."""
     out: list[tuple[str, str, bool]] = []
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if not f.init or f.name == "source_line":
             continue
