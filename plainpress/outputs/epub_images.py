@@ -130,9 +130,9 @@ def _document(file_name: str, content: bytes | str, names: set[str]) -> list[str
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        local = etree.QName(element).localname
+        local = element.tag.rpartition("}")[2]  # as etree.QName(…).localname, without making one per name
         for attribute, value in element.attrib.items():
-            name = etree.QName(attribute).localname
+            name = attribute.rpartition("}")[2]
             loads = name in _LOADING or (name == "href" and local in _HREF_LOADS) or attribute == XLINK
             if loads:
                 urls = [p.strip().split(" ")[0] for p in value.split(",")] if name == "srcset" else [value]
