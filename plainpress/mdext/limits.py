@@ -152,6 +152,9 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
     return out
 
 
+_NOT_BRACKET = re.compile(r"[^\[\]()]+")
+
+
 def bracket_depths(lines: list[str]) -> list[tuple[int, int]]:
     """(line, depth) where ``[`` or ``(`` are left open deepest in each paragraph (code spans and escapes aside)."""
     out: list[tuple[int, int]] = []
@@ -164,7 +167,7 @@ def bracket_depths(lines: list[str]) -> list[tuple[int, int]]:
             depth = deepest = 0
             continue
         text = _without_code_spans(raw.replace("\\\\", "").replace("\\[", "").replace("\\(", ""))
-        for char in text:
+        for char in _NOT_BRACKET.sub("", text):  # the brackets alone, in order
             if char in "[(":
                 depth += 1
                 if depth > deepest:

@@ -197,21 +197,26 @@ def _write(holder: lxml_etree._Element, max_depth: int | None) -> str:
     stack: list[tuple[lxml_etree._Element, int, bool]] = [(child, 1, False) for child in reversed(holder)]
     while stack:
         element, depth, closing = stack.pop()
+        tag = element.tag
         if closing:
-            out.append(f"</{element.tag}>{_text(element.tail)}")
+            out.append(f"</{tag}>{_text(element.tail)}")
             continue
-        if not isinstance(element.tag, str) or (element.tag == "img" and not element.get("src")):
+        if not isinstance(tag, str) or (tag == "img" and not element.get("src")):
             out.append(_text(element.tail))  # a comment left by the parser; an image with no accepted source
             continue
         if max_depth is not None and depth > max_depth:
             raise _too_deep(element, depth, max_depth)
-        attributes = "".join(f' {name}="{_attribute(str(value))}"' for name, value in sorted(element.attrib.items()))
-        if element.tag in VOID:
-            out.append(f"<{element.tag}{attributes} />{_text(element.tail)}")
+        attrib = element.attrib
+        attributes = (
+            "".join(f' {name}="{_attribute(str(value))}"' for name, value in sorted(attrib.items())) if attrib else ""
+        )
+        if tag in VOID:
+            out.append(f"<{tag}{attributes} />{_text(element.tail)}")
             continue
-        out.append(f"<{element.tag}{attributes}>{_text(element.text)}")
+        out.append(f"<{tag}{attributes}>{_text(element.text)}")
         stack.append((element, depth, True))
-        stack.extend((child, depth + 1, False) for child in reversed(element))
+        if len(element):
+            stack.extend((child, depth + 1, False) for child in reversed(element))
     return "".join(out)
 
 
