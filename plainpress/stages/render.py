@@ -98,7 +98,15 @@ class Renderer:
     def __enter__(self) -> Renderer:
         if self.scheduler:
             self._executor = self._cluster_executor()
-        elif self.jobs > 1:
+        return self
+
+    @property
+    def _pooled(self) -> bool:
+        """Whether jobs go to workers (a cluster, or worker processes made at the first job) or run here."""
+        return self._executor is not None or self.jobs > 1
+
+    def _pool(self) -> Executor:
+        if self._executor is None:  # made when a job needs it: a build with none (--only epub) starts no process
             # spawn: safe beside the progress thread, and every worker is this process's own child
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs,
@@ -106,7 +114,7 @@ class Renderer:
                 initializer=watch_parent,
                 initargs=(os.getpid(),),
             )
-        return self
+        return self._executor
 
     def __exit__(self, *exc: object) -> None:
         if self._client is not None:
@@ -160,8 +168,7 @@ class Renderer:
         return self._client is not None or len(running) <= self.jobs
 
     def _submit(self, job: Any) -> Future[PdfResult]:
-        assert self._executor is not None
-        return self._executor.submit(run_job, job)
+        return self._pool().submit(run_job, job)
 
     def _start(
         self, item: Task, running: dict[Future[PdfResult], tuple[Any, ...]], ready: deque[tuple[Any, ...]]
@@ -175,7 +182,7 @@ class Renderer:
         hit = self.cache.get(key, getattr(item.job, "kind", "pdf")) if self.cache and key else None
         if hit is not None:
             yield Rendered(item, hit, True)
-        elif self._executor is None:
+        elif not self._pooled:
             yield self._done(item, key, run_job(item.job))
         else:
             running[self._submit(item.job)] = (item, key, item.path)
@@ -215,7 +222,7 @@ class Renderer:
                     step.results[index] = hit
                     continue
                 step.cached = False
-                if self._executor is None:
+                if not self._pooled:
                     step.results[index] = self._keep(name, key, run_job(job))
                 else:
                     ready.append((step, index, key, name, job))

@@ -1,0 +1,33 @@
+"""Worker processes are started at the first job that needs one (plainpress.stages.render.Renderer):
+a build whose outputs are all made in the build's own process (``--only epub``) starts none, not even
+multiprocessing's resource tracker (a second interpreter)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+RUN_AND_SAY_PROCESSES = """
+import multiprocessing, sys
+from multiprocessing import resource_tracker
+from plainpress.cli import main
+code = main(sys.argv[1:])
+print(resource_tracker._resource_tracker._fd is None, len(multiprocessing.active_children()))
+sys.exit(code)
+"""
+
+
+def test_only_epub_starts_no_worker_process(tmp_path: Path) -> None:
+    book = shutil.copytree(Path(__file__).parent / "fixtures" / "mini", tmp_path / "book")
+    command = [sys.executable, "-c", RUN_AND_SAY_PROCESSES, "build", "--book", str(book), "--only", "epub"]
+    done = subprocess.run(
+        [*command, "--jobs", "2", "--out", str(tmp_path / "dist"), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "0"]
+    assert list((tmp_path / "dist").glob("*.epub"))
