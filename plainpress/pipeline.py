@@ -14,11 +14,12 @@ from .cache import RenderCache
 from .errors import Problems, SourceError
 from .fonts import font_roots
 from .model import BuildResult, Output, RenderOptions
-from .model.entries import Scope, Selection
+from .model.entries import Group, Scope, Selection
 from .resources import check_layouts
 from .safety import read_regular
 from .stages.catalogue import catalogue
 from .stages.enforce import stopping
+from .stages.kept import Kept
 from .stages.make import make_entries
 from .stages.publish import Staging, lock, staging
 from .stages.read import read_book
@@ -35,32 +36,37 @@ def run_stages(
     selection: Selection,
     options: RenderOptions,
 ) -> BuildResult:
-    book, findings = read_book(book_dir, strict)  # 1-3. gather, analyse, enforce: errors stop here
-    check_layouts(layouts, [*layout_roots(layouts), book.root, *font_roots()])  # their CSS loads nothing from elsewhere
-    if book.config.audio:
-        selection = replace(selection, audio=True)
     cache = RenderCache(options.cache) if options.cache else None
     renderer = Renderer(options.jobs, options.scheduler, cache, options.dump_html)
-    chosen = catalogue(book, layouts, selection)  # 4. the outputs selected, from the catalogue
-    gc.freeze()  # the book lives to the end: spare it the collector's passes while the outputs are made
-    try:
-        with lock(out), staging(out) as stage:  # 5. make them into a new folder, switched in at the end
-            findings += chosen.findings
-            entries = chosen.entries
-            book_wide = {k.name for k in chosen.kinds if k.scope is Scope.BOOK}
-            if selection.carry and _carry_over(out, stage, progress, book_wide):
-                entries = [e for e in entries if e.kind.scope is not Scope.BOOK]
-            with renderer:
+    with renderer:
+        if selection.only not in (Group.EPUB, Group.AUDIO):
+            renderer.warm()  # the workers start, and load the PDF renderer, while this process reads the book
+        kept = Kept(options.cache) if options.cache else None  # the conversions of the last build
+        book, findings = read_book(book_dir, strict, kept=kept)  # 1-3. gather, analyse, enforce: errors stop here
+        check_layouts(layouts, [*layout_roots(layouts), book.root, *font_roots()])  # their CSS loads nothing else
+        if book.config.audio:
+            selection = replace(selection, audio=True)
+        chosen = catalogue(book, layouts, selection)  # 4. the outputs selected, from the catalogue
+        gc.freeze()  # the book lives to the end: spare it the collector's passes while the outputs are made
+        try:
+            with lock(out), staging(out) as stage:  # 5. make them into a new folder, switched in at the end
+                findings += chosen.findings
+                entries = chosen.entries
+                book_wide = {k.name for k in chosen.kinds if k.scope is Scope.BOOK}
+                if selection.carry and _carry_over(out, stage, progress, book_wide):
+                    entries = [e for e in entries if e.kind.scope is not Scope.BOOK]
                 late = make_entries(chosen, entries, stage, renderer, progress)
-            findings += late
-            if stopping(late, strict):  # 6. findings only layout can make (a handout too long)
-                raise Problems(findings)
-            outputs = list(stage.outputs)
-    finally:
-        gc.unfreeze()
+                findings += late
+                if stopping(late, strict):  # 6. findings only layout can make (a handout too long)
+                    raise Problems(findings)
+                outputs = list(stage.outputs)
+        finally:
+            gc.unfreeze()
     if cache and selection.everything:
         with contextlib.suppress(OSError):  # after the switch: an entry not removed is removed next time
             cache.prune()
+    if kept:
+        kept.prune()  # every build reads the whole book: what it did not use is of no later build
     return BuildResult(outputs, findings, renderer.laid_out)
 
 

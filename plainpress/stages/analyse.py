@@ -17,6 +17,7 @@ from ..mdext.images import UNSAFE_HTML
 from ..mdext.limits import LimitError
 from ..mdext.lines import LineFinder
 from ..model import Article, Book, CitationUse, GlossaryUse, Heading, RedFlag, chapter_anchor, reference_anchor
+from .kept import Kept, KeptArticle, book_context
 
 # Severity of the problems the extensions report.
 CITE_SEVERITY = {"C001": Severity.WARNING, "C002": Severity.WARNING, "C003": Severity.WARNING}
@@ -29,10 +30,14 @@ HINTS = {
 PROPOSED_HINT = "check its signs and tier, then remove the word proposed: ::: red-flag urgent"
 
 
-def analyse(book: Book) -> Book:
+def analyse(book: Book, kept: Kept | None = None) -> Book:
+    """With ``kept`` (the last build's conversions), an article whose source and book around it did not change
+    is not converted again: its conversion, citation numbers and checks come back as they were."""
     numbers: dict[str, int] = {}
+    asked: list[str] = []  # every key a conversion asked a number for, in order
 
     def number(key: str) -> int | None:
+        asked.append(key)
         if key not in book.references:
             return None
         return numbers.setdefault(key, len(numbers) + 1)
@@ -45,15 +50,29 @@ def analyse(book: Book) -> Book:
         number=number,
     )
     book.glossary_uses = {entry.term: [] for entry in book.glossary}
+    context = book_context(book) if kept else ""
     for article in book.articles:
-        result = _convert(book, article, policy)
-        if result is None:
-            continue  # refused (L002): nothing of it reaches the outputs
+        key = kept.key(context, article, numbers) if kept else ""
+        hit = kept.get(key, article) if kept else None
+        if hit is not None:
+            for cited in hit.numbered:
+                number(cited)
+            result, checked, article.prose = hit.converted, hit.findings, hit.prose
+            _judged(book, article, result)
+        else:
+            start = len(asked)
+            found = _convert(book, article, policy)
+            if found is None:
+                continue  # refused (L002): nothing of it reaches the outputs
+            result = found
+            checked = inspect(article, result.html, bool(result.flags or result.flag_problems), book.language)
+            if kept:
+                kept.put(key, article, KeptArticle(result, asked[start:], checked, article.prose))
         article.parsed = result.parsed  # what the outputs finish, each with its own policy
         article.headings = [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
         _structure(book, article, result)
         _record(book, article, result)
-        book.findings += inspect(article, result.html, bool(result.flags or result.flag_problems), book.language)
+        book.findings += checked
     book.citation_numbers = numbers
     _book_wide(book)
     book.findings += check_glyphs(book)  # before any output is rendered
@@ -198,9 +217,14 @@ def _convert(book: Book, article: Article, policy: OutputPolicy) -> Converted | 
     except RecursionError:  # a safety net: the limits above are meant to come first
         _finding(book, "L002", Severity.ERROR, article.location, "the article nests too deeply to be read")
         return None
+    _judged(book, article, result)
+    return result
+
+
+def _judged(book: Book, article: Article, result: Converted) -> None:
+    """What the conversion found the article refers to: its images, and the problems of what it refused."""
     for image in result.guard.images:
         book.images[image.relative] = image.path
     for problem in result.guard.problems:
         severity = Severity.WARNING if problem.code == UNSAFE_HTML else Severity.ERROR
         _finding(book, problem.code, severity, article.at(problem.line), problem.message, problem.text)
-    return result

@@ -56,6 +56,11 @@ class _Round:
     cached: bool = True
 
 
+def warm_up() -> None:
+    """A worker's first task: load the PDF renderer before the first job comes."""
+    from ..pdf import layout  # noqa: F401
+
+
 def run_job(job: PdfJob | AudioJob) -> PdfResult | AudioResult:
     """Make one job's bytes: lay out a PDF, or synthesise an audio file (``plainpress.synth``). A job laid
     out in rounds (the book PDF in pieces: ``steps``) is driven here round after round, one piece after the
@@ -124,6 +129,12 @@ class Renderer:
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self.dump is not None:
             write_atomic(self.dump / DUMP_INDEX, (json.dumps(self._dumped, indent=1) + "\n").encode())
+
+    def warm(self) -> None:
+        """Start every worker process now, each loading the PDF renderer (not waited for)."""
+        if self._client is None and self._executor is not None:
+            for _ in range(self.jobs):
+                self._executor.submit(warm_up)
 
     def _cluster_executor(self) -> Executor:
         try:
