@@ -31,3 +31,15 @@ def test_only_epub_starts_no_worker_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "0"]
     assert list((tmp_path / "dist").glob("*.epub"))
+
+
+def test_warm_starts_every_worker_while_the_book_is_read() -> None:
+    from plainpress.stages.render import Renderer
+
+    with Renderer(jobs=2) as renderer:
+        renderer.warm()  # the build calls it before reading the book: the workers load the PDF renderer meanwhile
+        pool = renderer._executor
+        assert pool is not None and len(pool._processes) == 2  # both started at once, before any job
+    with Renderer(jobs=1) as renderer:
+        renderer.warm()
+        assert renderer._executor is None  # one job at a time runs in the build's own process: no worker

@@ -132,9 +132,10 @@ class Renderer:
 
     def warm(self) -> None:
         """Start every worker process now, each loading the PDF renderer (not waited for)."""
-        if self._client is None and self._executor is not None:
+        if self._client is None and self.jobs > 1:
+            pool = self._pool()
             for _ in range(self.jobs):
-                self._executor.submit(warm_up)
+                pool.submit(warm_up)
 
     def _cluster_executor(self) -> Executor:
         try:
