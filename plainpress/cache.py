@@ -11,7 +11,9 @@ So an edit to one article lays out again only the outputs whose HTML it changes.
 Audio (``plainpress.synth``) is cached the same way, under ``audio/``: an :class:`AudioJob` is
 its sentences, voice and rate, and its key hashes them with the code and espeak-ng's version.
 Braille files are kept under ``braille/`` as records (:meth:`RenderCache.get_record`), keyed by
-their blocks, the braille code, liblouis's version and this code.
+their blocks, the braille code, liblouis's version and this code; and the translations of their texts
+as a memo (:meth:`RenderCache.memo`: a text's braille, keyed by its code, under a key of liblouis's
+version and this code), so that a text the last build translated is not sent to liblouis again.
 
 Entries are kept for one build: those the last build did not use are removed after it.
 """
@@ -58,10 +60,35 @@ def _pango_version() -> int:
 
 
 @dataclass
+class Memo:
+    """Values by text from the last build (:meth:`RenderCache.memo`); what this build asks for or adds is
+    what the next one finds."""
+
+    known: dict[str, str] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+
+    def get(self, text: str) -> str | None:
+        value = self.used.get(text)
+        if value is None:
+            value = self.known.get(text)
+            if value is not None:
+                self.used[text] = value
+        return value
+
+    def put(self, text: str, value: str) -> None:
+        self.used[text] = value
+
+
+def _digest(values: object) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
 class RenderCache:
     folder: Path
     hashes: FileHashes = field(default_factory=FileHashes)
     used: set[str] = field(default_factory=set)
+    memos: dict[Path, Memo] = field(default_factory=dict)
 
     @functools.cached_property
     def code(self) -> str:
@@ -163,6 +190,29 @@ class RenderCache:
             self.folder / kind / key[:2] / f"{key}.json", json.dumps({"sha256": digest, "files": files}).encode()
         )
         self.used.add(key)
+
+    def memo(self, kind: str, key: str) -> Memo:
+        """The memo ``key`` (one per build: the same object each time it is asked for), as the last build
+        left it; written by :meth:`save_memos` with only what this build used."""
+        path = self.folder / kind / key[:2] / f"{key}.json"
+        if path not in self.memos:
+            known: dict[str, str] = {}
+            try:  # unreadable, cut short, damaged or of the wrong shape: an empty memo
+                record = json.loads(read_regular(path))
+                values = record["values"]
+                if _str_dict(values, str) and _digest(values) == record.get("sha256"):
+                    known = values
+            except (OSError, ValueError, KeyError, TypeError, SourceError):
+                pass
+            self.memos[path] = Memo(known)
+        self.used.add(key)
+        return self.memos[path]
+
+    def save_memos(self) -> None:
+        """Write each memo this build asked for, with the values it used (when they are not what it found)."""
+        for path, memo in self.memos.items():
+            if memo.used != memo.known:
+                write_whole(path, json.dumps({"sha256": _digest(memo.used), "values": memo.used}).encode())
 
     def prune(self) -> None:
         """Keep the entries this build used (the cache holds one build's worth of PDFs, audio and braille)."""

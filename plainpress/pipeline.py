@@ -62,6 +62,9 @@ def run_stages(
                 outputs = list(stage.outputs)
         finally:
             gc.unfreeze()
+    if cache:
+        with contextlib.suppress(OSError):  # a memo not written: its values are made again next time
+            cache.save_memos()
     if cache and selection.everything:
         with contextlib.suppress(OSError):  # after the switch: an entry not removed is removed next time
             cache.prune()

@@ -43,7 +43,7 @@ from ..views import card_view, glossary_view
 from .braille_blocks import NEW_PAGE, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
 from .braille_volumes import MAX_VOLUME_PAGES as MAX_VOLUME_PAGES
 from .braille_volumes import Document, render_document
-from .brf import Code
+from .brf import Code, Translations
 
 # Language -> grade -> liblouis table; and the grade used when book.yaml names none.
 TABLES = {
@@ -343,14 +343,15 @@ def _colophon(book: Book, say: Messages, profile: Profile | None) -> list[Block]
 
 
 def document_outputs(
-    doc: Document, code: Code, starts: dict[str, int], cache: RenderCache | None
+    doc: Document, code: Code, starts: dict[str, int], cache: RenderCache | None, memo: Translations | None = None
 ) -> Iterator[tuple[Output, bool]]:
-    """A document's files (the book's: a file per volume), each with whether it came from the cache."""
+    """A document's files (the book's: a file per volume), each with whether it came from the cache; the texts
+    of one that did not are translated with ``memo``."""
     key = doc.key(code, starts)
     files = cache.get_record("braille", key) if cache else None
     cached = files is not None
     if files is None:
-        made = render_document(doc, code, starts)
+        made = render_document(doc, code, starts, memo)
         files = [{"path": p, "text": d.decode("ascii"), "pages": n, "extra": e} for p, d, n, e in made]
         if cache:
             cache.put_record("braille", key, files)

@@ -17,7 +17,7 @@ from ..messages import Messages
 from ..model import Book, PageStart
 from ..stamp import code_fingerprint
 from .braille_blocks import TEXT, Block, heading
-from .brf import Body, Code, compose, lay_out, page_label, undefined
+from .brf import Body, Code, Translations, compose, lay_out, page_label, undefined
 
 MAX_VOLUME_PAGES = 80
 
@@ -68,38 +68,45 @@ def _print_pages(bodies: list[Body], starts: dict[str, int]) -> list[str | None]
 
 
 def render_document(
-    doc: Document, code: Code, starts: dict[str, int]
+    doc: Document, code: Code, starts: dict[str, int], memo: Translations | None = None
 ) -> list[tuple[str, bytes, int, dict[str, object]]]:
-    """Translate and lay out a document: its files as (path, BRF bytes, braille pages, manifest extra)."""
-    prelims = [page for unit in doc.prelims for page in lay_out(code, unit, doc.book)]
-    units = [lay_out(code, unit, doc.book) for unit in doc.units]
+    """Translate (each text once, with ``memo``) and lay out a document: its files as (path, BRF bytes,
+    braille pages, manifest extra)."""
+    memo = memo if memo is not None else Translations()
+    prelims = [page for unit in doc.prelims for page in lay_out(code, unit, doc.book, memo)]
+    units = [lay_out(code, unit, doc.book, memo) for unit in doc.units]
     if not doc.book:
         bodies = prelims + [page for unit in units for page in unit]
         labels = [f"p{n}" for n in range(1, len(prelims) + 1)] + [
             str(n) for n in range(1, len(bodies) - len(prelims) + 1)
         ]
-        return [(doc.path, compose(code, bodies, labels), len(bodies), dict(doc.extra))]
-    return _volumes(doc, code, prelims, units, starts)
+        return [(doc.path, compose(code, bodies, labels, None, memo), len(bodies), dict(doc.extra))]
+    return _volumes(doc, code, prelims, units, starts, memo)
 
 
-def _title(doc: Document, code: Code, number: int, count: int, say: Messages) -> list[Body]:
+def _title(doc: Document, code: Code, number: int, count: int, say: Messages, memo: Translations) -> list[Body]:
     text = say("braille.volume", number=number, count=count)
     blocks = [Block(b.kind, text, b.first, b.runover) if b.text == "{volume}" else b for b in doc.title_page]
-    return lay_out(code, blocks, True)
+    return lay_out(code, blocks, True, memo)
 
 
 def _volumes(
-    doc: Document, code: Code, prelims: list[Body], units: list[list[Body]], starts: dict[str, int]
+    doc: Document,
+    code: Code,
+    prelims: list[Body],
+    units: list[list[Body]],
+    starts: dict[str, int],
+    memo: Translations,
 ) -> list[tuple[str, bytes, int, dict[str, object]]]:
     """The book in volumes of at most MAX_VOLUME_PAGES pages, split between units (chapters, card, glossary,
     sources, colophon); each opens with its title page, the transcriber's note and the contents."""
     say = Messages(str(doc.extra.get("language", "en")))
-    title = len(_title(doc, code, 1, 1, say))
+    title = len(_title(doc, code, 1, 1, say, memo))
     contents: list[Body] = [Body()]
     for _ in range(4):  # the contents' length and the volumes depend on each other: until they agree
         room = max(MAX_VOLUME_PAGES - title - len(prelims) - len(contents), 1)
         volumes = _pack(units, room)
-        made = _contents(doc, code, volumes, say)
+        made = _contents(doc, code, volumes, say, memo)
         if len(made) == len(contents):
             contents = made
             break
@@ -108,12 +115,12 @@ def _volumes(
     first = 1
     for number, placed in enumerate(volumes, 1):
         pages = [page for _, page in placed]
-        front_pages = _title(doc, code, number, len(volumes), say) + prelims + contents
+        front_pages = _title(doc, code, number, len(volumes), say, memo) + prelims + contents
         bodies = front_pages + pages
         labels = [f"p{n}" for n in range(1, len(front_pages) + 1)]
         labels += [str(n) for n in range(first, first + len(pages))]
         shown: list[str | None] = [None] * len(front_pages) + _print_pages(pages, starts)
-        data = compose(code, bodies, labels, shown)
+        data = compose(code, bodies, labels, shown, memo)
         extra = {**doc.extra, "volume": number, "volumes": len(volumes), "first_page": first}
         files.append((f"{doc.path}-{number}.brf", data, len(bodies), extra))
         first += len(pages)
@@ -134,7 +141,9 @@ def _pack(units: list[list[Body]], room: int) -> list[list[tuple[int, Body]]]:
     return volumes
 
 
-def _contents(doc: Document, code: Code, volumes: list[list[tuple[int, Body]]], say: Messages) -> list[Body]:
+def _contents(
+    doc: Document, code: Code, volumes: list[list[tuple[int, Body]]], say: Messages, memo: Translations
+) -> list[Body]:
     """The contents: every unit's title with its braille page, by volume."""
     blocks = [heading(1, say("contents"))]
     page = 1
@@ -145,10 +154,10 @@ def _contents(doc: Document, code: Code, volumes: list[list[tuple[int, Body]]], 
         for index, _ in placed:
             if index not in seen and index < len(doc.titles):  # a unit where it begins
                 seen.add(index)
-                right = page_label(code, str(page))
+                right = page_label(code, str(page), memo)
                 blocks.append(Block(TEXT, doc.titles[index], 0, 2, right=right))
             page += 1
-    return lay_out(code, blocks, True)
+    return lay_out(code, blocks, True, memo)
 
 
 def undefined_findings(book: Book, code: Code, doc: Document) -> list[Finding]:

@@ -16,9 +16,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import louis
 from .braille_blocks import CELL5, CENTRED, NEW_PAGE, Block
+
+if TYPE_CHECKING:
+    from ..cache import Memo
 
 # What stays uncontracted in contracted text: web and e-mail addresses, phone numbers.
 _URL = r"(?:https?://|www\.)[^\s<>\"]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:[a-z0-9-]+\.)+(?:org|com|net|gov|edu|uk|es|io|info)(?:/[^\s<>\"]*)?"
@@ -121,6 +125,28 @@ def _reads_back(code: Code, word: str, cells: str) -> bool:
     return words_of(louis.back_translate(code.tables, cells)) == words_of(word)
 
 
+class Translations:
+    """What :func:`translate` gives, remembered for one build: each text is sent to liblouis once, and not
+    at all when the last build's memo (the render cache's, keyed by liblouis's version and this code) has
+    it under its code. The memo keeps what this build used."""
+
+    def __init__(self, memo: Memo | None = None) -> None:
+        self.made: dict[tuple[Code, str], str] = {}
+        self.memo = memo
+
+    def __call__(self, code: Code, text: str) -> str:
+        found = self.made.get((code, text))
+        if found is None:
+            stored = f"{code.key()}\0{text}"
+            found = self.memo.get(stored) if self.memo is not None else None
+            if found is None:
+                found = translate(code, text)
+                if self.memo is not None:
+                    self.memo.put(stored, found)
+            self.made[(code, text)] = found
+        return found
+
+
 @dataclass
 class Body:
     """One page's text lines (without its number lines) and where in print it begins."""
@@ -158,9 +184,9 @@ def _division(word: str, room: int) -> int:
     return good[-1] if good else room
 
 
-def block_lines(code: Code, block: Block) -> list[str]:
+def block_lines(code: Code, block: Block, memo: Translations | None = None) -> list[str]:
     """A block's braille lines, centred or indented."""
-    braille = translate(code, block.text)
+    braille = memo(code, block.text) if memo is not None else translate(code, block.text)
     words = braille.split(" ")
     if block.kind == CENTRED:
         # Centred headings keep at least three blank cells each side.
@@ -184,6 +210,7 @@ class Layout:
     code: Code
     text_lines: int
     pages: list[Body] = field(default_factory=list)
+    memo: Translations | None = None
 
     def _page(self) -> Body:
         if not self.pages or len(self.pages[-1].lines) >= self.text_lines:
@@ -210,7 +237,7 @@ class Layout:
                 pending = []
                 self.new_page()
                 continue
-            pending.append((block, block_lines(self.code, block)))
+            pending.append((block, block_lines(self.code, block, self.memo)))
             if not block.keep:
                 self._flush(pending)
                 pending = []
@@ -247,9 +274,9 @@ class Layout:
             self._page().lines.append("")  # a blank line after a centred heading
 
 
-def lay_out(code: Code, blocks: list[Block], book: bool) -> list[Body]:
+def lay_out(code: Code, blocks: list[Block], book: bool, memo: Translations | None = None) -> list[Body]:
     """Blocks on pages; the book keeps its first line of each page for the print page number."""
-    layout = Layout(code, code.lines - (2 if book else 1))
+    layout = Layout(code, code.lines - (2 if book else 1), memo=memo)
     layout.add(blocks)
     pages = layout.pages or [Body()]
     for page in pages:  # a trailing blank line is not text
@@ -263,12 +290,19 @@ def number_line(code: Code, label: str) -> str:
     return " " * (code.cells - len(label)) + label
 
 
-def page_label(code: Code, label: str) -> str:
+def page_label(code: Code, label: str, memo: Translations | None = None) -> str:
     """A page number (``1``, ``p1``) in braille."""
-    return translate(Code(code.tables, False, code.cells, code.lines), label).replace(" ", "")
+    plain = Code(code.tables, False, code.cells, code.lines)
+    return (memo(plain, label) if memo is not None else translate(plain, label)).replace(" ", "")
 
 
-def compose(code: Code, pages: list[Body], labels: list[str], print_pages: list[str | None] | None = None) -> bytes:
+def compose(
+    code: Code,
+    pages: list[Body],
+    labels: list[str],
+    print_pages: list[str | None] | None = None,
+    memo: Translations | None = None,
+) -> bytes:
     """The BRF file: every page ``code.lines`` lines, numbered, each ended by a form feed; with
     ``print_pages``, each page's first line holds its print page number (or is blank)."""
     out = []
@@ -276,9 +310,9 @@ def compose(code: Code, pages: list[Body], labels: list[str], print_pages: list[
         lines = list(body.lines)
         if print_pages is not None:
             number = print_pages[index]
-            lines.insert(0, number_line(code, page_label(code, number)) if number else "")
+            lines.insert(0, number_line(code, page_label(code, number, memo)) if number else "")
         lines += [""] * (code.lines - 1 - len(lines))
-        lines.append(number_line(code, page_label(code, label)))
+        lines.append(number_line(code, page_label(code, label, memo)))
         assert len(lines) == code.lines and all(len(line) <= code.cells for line in lines)
         out.append("\r\n".join(line.rstrip() for line in lines))
     return "".join(page + "\r\n\f" for page in out).encode("ascii")
