@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 
@@ -27,7 +28,9 @@ from ..views import bibliography_view, build_time, card_view, chapter_view, chap
 from .cover import cover_alt, cover_png
 from .epub_images import add_images, guard_package, image_href, read_image
 from .epubzip import repack
-from .pagelist import PageBreak, element_ids, insert_markers, locate
+
+if TYPE_CHECKING:
+    from .pagelist import PageBreak
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -210,6 +213,8 @@ def documents(
     nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), page_list=[], **nav_context)
     breaks: list[PageBreak] = []
     if page_starts:
+        from .pagelist import element_ids, insert_markers, locate  # only with the print edition's page list
+
         ids = {d.file_name: element_ids(d.content) for d in [*docs, nav]}
         breaks = locate(page_starts, ids)
         nav = doc("nav", "nav.xhtml", "epub/nav.xhtml.j2", say("contents"), page_list=breaks, **nav_context)

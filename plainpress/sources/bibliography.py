@@ -32,18 +32,23 @@ from lxml import etree
 
 from ..errors import Finding, Location, RenderError, SourceError
 from ..model import Reference
-from .bibtex import load_bibtex
 from .csl import UNSAFE, clean_date, make_reference, normalize_doi, reference_finding
 from .yamlsrc import read_text
 
 # ---------------------------------------------------------------- loading
 
 
+def _load_bibtex(text: str, path: Path) -> tuple[list[Reference], list[Finding]]:
+    from .bibtex import load_bibtex  # only for a book with a references.bib
+
+    return load_bibtex(text, path)
+
+
 def load_references(book_root: Path) -> tuple[dict[str, Reference], list[Finding]]:
     """Read book_root/references.json (CSL-JSON array) and/or references.bib (BibTeX); neither is fine."""
     refs: dict[str, Reference] = {}
     findings: list[Finding] = []
-    for name, loader in (("references.json", _load_csl_json), ("references.bib", load_bibtex)):
+    for name, loader in (("references.json", _load_csl_json), ("references.bib", _load_bibtex)):
         path = book_root / name
         if not (path.exists() or path.is_symlink()):
             continue

@@ -21,7 +21,6 @@ import yaml
 from ..errors import Location, SourceError
 from ..resources import OUTSIDE, inside, real
 from ..safety import read_regular
-from .yamlerrors import syntax_error
 
 # Characters XML (and so an EPUB) cannot hold: C0 controls other than tab and line ends, U+FFFE, U+FFFF.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -187,6 +186,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     except RecursionError:  # the composer recurses once per level: far deeper than any book needs
         raise SourceError(Location(path, first_line), "the YAML is nested too deeply to be read", code="E003") from None
     except yaml.MarkedYAMLError as exc:  # in our words, at the fault, the line quoted (yamlerrors)
+        from .yamlerrors import syntax_error  # only for a document that is not YAML
+
         raise syntax_error(exc, text, path, first_line) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + first_line
