@@ -70,9 +70,10 @@ def write_whole(path: Path, data: bytes) -> None:
     """Whole or not at all: a killed build never leaves half an entry. Whatever stands in the way inside the
     cache (a file where a folder goes, a folder where a file goes) is ours, and is removed first."""
     for parent in reversed(path.parents):
+        if CACHE_DIR not in parent.parts:
+            continue  # only what is inside the cache is ours (asked first: no file system call)
         if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
-            if parent.name == CACHE_DIR or CACHE_DIR in parent.parts:
-                clear(parent)
+            clear(parent)
     if path.is_dir() and not path.is_symlink():
         clear(path)
     write_atomic(path, data)
