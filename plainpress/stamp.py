@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -44,6 +45,21 @@ def code_fingerprint() -> str:
         h.update(str(path.relative_to(PACKAGE_ROOT)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@functools.cache
+def library_versions() -> str:
+    """The version of every library plainpress requires (Python-Markdown, lxml, nh3, PyYAML...)."""
+    try:
+        required = [r for r in metadata.requires("plainpress") or [] if "extra ==" not in r]
+    except metadata.PackageNotFoundError:  # run from a folder, not installed: the libraries it most depends on
+        required = ["markdown", "lxml", "nh3", "pyyaml", "babel", "snowballstemmer", "pyphen"]
+    names = {re.split(r"[\s;<>=!~\[(]", req, maxsplit=1)[0] for req in required}
+    found = []
+    for name in sorted(n for n in names if n):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found.append((name, metadata.version(name)))
+    return repr(found)
 
 
 class FileHashes:

@@ -1,6 +1,8 @@
 """The braille translations' memo: a rebuild after one edit sends liblouis only the text that changed, and
 its braille files are byte for byte those of a clean build; within one build each text is translated once;
-the memo keeps only what the last build used, and a damaged memo is not trusted."""
+the memo keeps only what the last build used, and a damaged memo is not trusted. An unchanged article's
+braille handout is not even built again; an edit to what is around it (glossary, references, titles,
+configuration) makes it again."""
 
 from __future__ import annotations
 
@@ -15,7 +17,10 @@ import pytest
 from plainpress import louis
 from plainpress.cache import RenderCache
 from plainpress.commands.build import build
+from plainpress.model import Article, Book, Profile
+from plainpress.outputs import braille_entries
 from plainpress.outputs.braille_entries import memo_key
+from plainpress.outputs.braille_volumes import Document
 from plainpress.outputs.brf import Code, Translations, translate
 
 from .helpers import FIXTURES
@@ -109,3 +114,62 @@ def test_a_damaged_memo_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     again = Translations(RenderCache(tmp_path / "cache").memo("braille", "k" * 64))
     assert again(code, "the children play") == right == translate(code, "the children play")
     assert "the children play" in sent, "liblouis is asked again"
+
+
+def _counting_documents(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The articles whose braille handout document is built, from now on."""
+    built: list[str] = []
+    real = braille_entries.handout_document
+
+    def counted(book: Book, code: Code, article: Article, profile: Profile | None) -> Document:
+        built.append(article.slug)
+        return real(book, code, article, profile)
+
+    monkeypatch.setattr(braille_entries, "handout_document", counted)
+    return built
+
+
+def test_an_unchanged_articles_braille_handout_is_not_built_again(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = mini / "articles" / "first-steps.md"
+    first.write_text(first.read_text().replace("Keep the room dark", "Keep the room \u0416 dark"))
+    out = tmp_path / "dist"
+    built = _counting_documents(monkeypatch)
+    before = [f for f in build(mini, out, only="braille", use_cache=True).findings if f.code == "B001"]
+    assert sorted(built) == ["first-steps", "second-steps"]
+    second = mini / "articles" / "second-steps.md"
+    second.write_text(second.read_text().replace("Walk gently", "Walk slowly"))
+    del built[:]
+    after = [f for f in build(mini, out, only="braille", use_cache=True).findings if f.code == "B001"]
+    assert built == ["second-steps"], "only the edited article's document is built"
+    assert before and after == before, "a character without braille is still reported, from the cache"
+    monkeypatch.undo()
+    clean = tmp_path / "clean" / "dist"
+    build(mini, clean, only="braille")
+    assert _brf(out) == _brf(clean)
+
+
+EDITS = {  # file, old, new: an edit outside an article that its braille handout shows
+    "glossary": ("glossary.yaml", "with no hard exercise", "with no hard work"),
+    "reference": ("references.json", "A Test Book About Sleep", "A Test Book About Rest"),
+    "another article's title": ("articles/first-steps.md", "title: First steps", "title: Early steps"),
+    "configuration": ("book.yaml", "edition: Test edition", "edition: Second edition"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_around_an_article_makes_its_braille_again(mini: Path, tmp_path: Path, edit: str) -> None:
+    out = tmp_path / "dist"
+    build(mini, out, only="braille", use_cache=True)
+    old = _brf(out)
+    name, before, after = EDITS[edit]
+    path = mini / name
+    assert before in path.read_text()
+    path.write_text(path.read_text().replace(before, after))
+    build(mini, out, only="braille", use_cache=True)
+    clean = tmp_path / "clean" / "dist"
+    build(mini, clean, only="braille")
+    made = _brf(out)
+    assert made == _brf(clean), "a rebuild makes the bytes of a clean build"
+    assert made["braille/neutral/second-steps.brf"] != old["braille/neutral/second-steps.brf"]

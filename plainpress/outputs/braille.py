@@ -355,8 +355,16 @@ def document_outputs(
         files = [{"path": p, "text": d.decode("ascii"), "pages": n, "extra": e} for p, d, n, e in made]
         if cache:
             cache.put_record("braille", key, files)
+    for output in record_outputs(doc.kind, doc.variant, code, files):
+        yield output, cached
+
+
+def record_outputs(kind: str, variant: str, code: Code, files: list[dict[str, object]]) -> list[Output]:
+    """The outputs of a document's record (as :func:`document_outputs` keeps it in the render cache)."""
+    outputs = []
     for f in files:
         extra = {k: v for k, v in dict(f["extra"]).items() if k != "language"}
         extra.update(grade=2 if code.contracted else 1, cells_per_line=code.cells, lines_per_page=code.lines)
         data = str(f["text"]).encode("ascii")
-        yield Output(doc.kind, doc.variant, str(f["path"]), data, int(f["pages"]), extra), cached
+        outputs.append(Output(kind, variant, str(f["path"]), data, int(f["pages"]), extra))
+    return outputs

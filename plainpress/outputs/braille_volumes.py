@@ -160,9 +160,14 @@ def _contents(
     return lay_out(code, blocks, True, memo)
 
 
-def undefined_findings(book: Book, code: Code, doc: Document) -> list[Finding]:
+def undefined_chars(code: Code, doc: Document) -> list[str]:
+    """The characters of the document that its code has no braille for."""
     texts = [block.text for unit in [doc.title_page, *doc.prelims, *doc.units] for block in unit]
-    chars = undefined(code, " ".join(texts))
+    return undefined(code, " ".join(texts))
+
+
+def undefined_findings(book: Book, code: Code, path: str, location: Location | None, chars: list[str]) -> list[Finding]:
+    """The warning that the file ``path`` leaves ``chars`` out."""
     if not chars:
         return []
     shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in chars)
@@ -170,8 +175,8 @@ def undefined_findings(book: Book, code: Code, doc: Document) -> list[Finding]:
         Finding(
             "B001",
             Severity.WARNING,
-            doc.location or Location(book.root / "book.yaml"),
-            f"{doc.path}: {code.name} has no braille for {shown}; left out of the braille",
+            location or Location(book.root / "book.yaml"),
+            f"{path}: {code.name} has no braille for {shown}; left out of the braille",
             hint="write it in words, or use a character the braille table knows",
         )
     ]

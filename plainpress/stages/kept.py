@@ -18,13 +18,10 @@ removed after it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import io
 import pickle
-import re
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +33,7 @@ from ..markup import Converted, Parsed
 from ..messages import DEFAULT_LANGUAGE, load_messages
 from ..model import Article, Book
 from ..safety import read_regular
-from ..stamp import clear, code_fingerprint, write_whole
+from ..stamp import clear, code_fingerprint, library_versions, write_whole
 
 FOLDER = "parsed"
 SAFE_MODULES = ("builtins", "collections", "datetime", "pathlib", "enum")
@@ -51,27 +48,12 @@ class KeptArticle:
     prose: list[str]
 
 
-@functools.cache
-def _versions() -> str:
-    """The version of every library plainpress requires (Python-Markdown, lxml, nh3, PyYAML...)."""
-    try:
-        required = [r for r in metadata.requires("plainpress") or [] if "extra ==" not in r]
-    except metadata.PackageNotFoundError:  # run from a folder, not installed: the libraries it most depends on
-        required = ["markdown", "lxml", "nh3", "pyyaml", "babel", "snowballstemmer", "pyphen"]
-    names = {re.split(r"[\s;<>=!~\[(]", req, maxsplit=1)[0] for req in required}
-    found = []
-    for name in sorted(n for n in names if n):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            found.append((name, metadata.version(name)))
-    return repr(found)
-
-
 def book_context(book: Book) -> str:
     """The digest of everything around an article that its conversion and checks read."""
     language = book.language
     parts = (
         code_fingerprint(),
-        _versions(),
+        library_versions(),
         repr(book.config),
         repr(book.glossary),
         repr([(a.slug, a.title) for a in book.articles]),
