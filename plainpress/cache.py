@@ -20,6 +20,8 @@ Entries are kept for one build: those the last build did not use are removed aft
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import hashlib
 import json
@@ -54,9 +56,13 @@ def _start(record: dict) -> PageStart:
 
 
 def _pango_version() -> int:
-    from weasyprint.text.ffi import pango  # loads WeasyPrint: only once a cache key is made
+    """The version of the Pango that WeasyPrint lays out with, read from the library itself: loading
+    WeasyPrint for it (``weasyprint.text.ffi``) cost the build's own process most of a second."""
+    with contextlib.suppress(OSError, AttributeError):
+        return int(ctypes.CDLL("libpango-1.0.so.0").pango_version())  # the name WeasyPrint's loader ends with
+    from weasyprint.text.ffi import pango  # elsewhere: as WeasyPrint finds it
 
-    return pango.pango_version()
+    return int(pango.pango_version())
 
 
 @dataclass

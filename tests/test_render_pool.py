@@ -46,3 +46,24 @@ def test_warm_starts_every_worker_while_the_book_is_read() -> None:
     with Renderer(jobs=1) as renderer:
         renderer.warm()
         assert renderer._executor is None  # one job at a time runs in the build's own process: no worker
+
+
+RUN_AND_SAY_MODULES = """
+import sys
+from plainpress.cli import main
+code = main(sys.argv[1:])
+print(code, "weasyprint" in sys.modules, "plainpress.pdf.layout" in sys.modules)
+"""
+
+
+def test_a_build_lays_out_in_its_workers_and_never_loads_weasyprint_itself(tmp_path: Path) -> None:
+    """The build's own process plans, keys the cache (Pango's version read from the library) and merges the
+    book's pieces; WeasyPrint, most of a second to load, is only in the workers."""
+    book = shutil.copytree(Path(__file__).parent / "fixtures" / "mini", tmp_path / "book")
+    command = [sys.executable, "-c", RUN_AND_SAY_MODULES, "build", "--book", str(book), "--jobs", "2"]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "dist"), "--quiet"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "False", "False"]
+    assert list((tmp_path / "dist").glob("*.pdf"))

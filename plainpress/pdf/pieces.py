@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from lxml import html as lxml_html
 
 from ..messages import Messages
-from .layout import PdfJob, PdfResult
+from .jobs import PdfJob, PdfResult
 from .linkwords import LinkWords
 from .merge import Piece, merge
 from .printcss import css_string
