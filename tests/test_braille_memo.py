@@ -17,8 +17,9 @@ import pytest
 from plainpress import louis
 from plainpress.cache import RenderCache
 from plainpress.commands.build import build
+from plainpress.markup import OutputPolicy
 from plainpress.model import Article, Book, Profile
-from plainpress.outputs import braille_entries
+from plainpress.outputs import braille, braille_entries
 from plainpress.outputs.braille_entries import memo_key
 from plainpress.outputs.braille_volumes import Document
 from plainpress.outputs.brf import Code, Translations, translate
@@ -150,26 +151,59 @@ def test_an_unchanged_articles_braille_handout_is_not_built_again(
     assert _brf(out) == _brf(clean)
 
 
-EDITS = {  # file, old, new: an edit outside an article that its braille handout shows
-    "glossary": ("glossary.yaml", "with no hard exercise", "with no hard work"),
-    "reference": ("references.json", "A Test Book About Sleep", "A Test Book About Rest"),
-    "another article's title": ("articles/first-steps.md", "title: First steps", "title: Early steps"),
-    "configuration": ("book.yaml", "edition: Test edition", "edition: Second edition"),
+OTHER = '{"id": "other2021", "type": "book", "title": "Another Book", "issued": {"date-parts": [[2021]]}},\n  '
+EDITS = {  # (file, old, new) replacements outside an article, and the file whose braille they change
+    "glossary": ([("glossary.yaml", "with no hard exercise", "with no hard work")], "second-steps.brf"),
+    "reference": ([("references.json", "A Test Book About Sleep", "A Test Book About Rest")], "second-steps.brf"),
+    "another article's title": (
+        [("articles/first-steps.md", "title: First steps", "title: Early steps")],
+        "second-steps.brf",
+    ),
+    "configuration": ([("book.yaml", "edition: Test edition", "edition: Second edition")], "second-steps.brf"),
+    "the book's citation numbers": (  # a source now cited first in the first chapter: the second's is number 2
+        [("articles/first-steps.md", "each night.", "each night [@other2021].")],
+        "volume-1.brf",
+    ),
 }
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_an_edit_around_an_article_makes_its_braille_again(mini: Path, tmp_path: Path, edit: str) -> None:
+    references = mini / "references.json"  # one more source, cited by no article yet
+    references.write_text(references.read_text().replace('{"id": "testbook2020"', OTHER + '{"id": "testbook2020"'))
     out = tmp_path / "dist"
     build(mini, out, only="braille", use_cache=True)
     old = _brf(out)
-    name, before, after = EDITS[edit]
-    path = mini / name
-    assert before in path.read_text()
-    path.write_text(path.read_text().replace(before, after))
+    replacements, changed = EDITS[edit]
+    for name, before, after in replacements:
+        path = mini / name
+        assert before in path.read_text()
+        path.write_text(path.read_text().replace(before, after))
     build(mini, out, only="braille", use_cache=True)
     clean = tmp_path / "clean" / "dist"
     build(mini, clean, only="braille")
     made = _brf(out)
     assert made == _brf(clean), "a rebuild makes the bytes of a clean build"
-    assert made["braille/neutral/second-steps.brf"] != old["braille/neutral/second-steps.brf"]
+    file = next(f for f in made if f.endswith(changed))
+    assert made[file] != old[file], f"{file} is made again"
+
+
+def test_an_unchanged_chapter_of_the_braille_book_is_not_written_again(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+    real = braille.article_html
+
+    def counted(article: Article, policy: OutputPolicy) -> str:
+        written.append(article.slug)
+        return real(article, policy)
+
+    monkeypatch.setattr(braille, "article_html", counted)
+    out = tmp_path / "dist"
+    build(mini, out, only="braille", use_cache=True)
+    assert sorted(written) == ["first-steps", "first-steps", "second-steps", "second-steps"]  # handout, chapter
+    second = mini / "articles" / "second-steps.md"
+    second.write_text(second.read_text().replace("Walk gently", "Walk slowly"))
+    del written[:]
+    build(mini, out, only="braille", use_cache=True)
+    assert written == ["second-steps", "second-steps"]

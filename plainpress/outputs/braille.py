@@ -41,6 +41,7 @@ from ..model import (
 from ..sources.bibliography import format_entries
 from ..views import card_view, glossary_view
 from .braille_blocks import NEW_PAGE, Block, heading, html_blocks, inline_text, item, paragraph, parse_fragment
+from .braille_inputs import Chapters
 from .braille_volumes import MAX_VOLUME_PAGES as MAX_VOLUME_PAGES
 from .braille_volumes import Document, render_document
 from .brf import Code, Translations
@@ -259,21 +260,31 @@ def card_document(book: Book, code: Code, profile: Profile | None, draft: bool =
     return Document(path, "braille-card", folder + ("-draft" if draft else ""), [note], [blocks], {"profile": folder})
 
 
-def book_document(book: Book, code: Code, profile: Profile | None, stem: str) -> Document:
+def book_document(
+    book: Book, code: Code, profile: Profile | None, stem: str, chapters: Chapters | None = None
+) -> Document:
+    """The book in braille; ``chapters``: the blocks of its chapters kept from the last build."""
     say = Messages(book.language)
+    contacts = profile.contacts() if profile else book.contacts()
     policy = policy_for(
         book,
         chapter_href=lambda slug, fragment: "#" + chapter_anchor(slug, fragment),
         term_href=lambda entry: f"#{entry.anchor}",
         ref_href=lambda key: "#" + reference_anchor(key),
-        contacts=profile.contacts() if profile else book.contacts(),
+        contacts=contacts,
     )
     units, pictures, tables, titles = [], 0, 0, []
     for part in book.parts:
         for index, article in enumerate(part.articles):
             titles.append(f"{part.title}: {article.title}" if part.title and index == 0 else article.title)
-            body, walker = html_blocks(article_html(article, policy), say("braille.picture"))
-            pictures, tables = pictures + walker.pictures, tables + walker.tables
+            key, found = chapters.get(article, contacts) if chapters else (None, None)
+            if found is None:
+                body, walker = html_blocks(article_html(article, policy), say("braille.picture"))
+                found = (body, walker.pictures, walker.tables)
+                if chapters:
+                    chapters.put(key, found)
+            body = found[0]
+            pictures, tables = pictures + found[1], tables + found[2]
             unit = [heading(1, part.title)] if part.title and index == 0 else []
             unit.append(heading(1, article.title, article.slug))
             if article.is_draft:

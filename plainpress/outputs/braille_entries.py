@@ -31,7 +31,7 @@ from .braille import (
     handout_document,
     record_outputs,
 )
-from .braille_inputs import HandoutInputs
+from .braille_inputs import Chapters, HandoutInputs
 from .braille_volumes import first_pages, undefined_chars, undefined_findings
 from .brf import Translations, read_back
 
@@ -47,7 +47,8 @@ def entries(book: Book, layouts: Path) -> Listing:
         return Listing([], KINDS, findings)
     listed, view = [], partial(read_back, code)  # the preview's page of a file: Unicode braille, read back
     memo = Translations()  # this build's: every text translated once, and the last build's not at all
-    edition = _Edition(book, code, memo, HandoutInputs(book, code))
+    inputs = HandoutInputs(book, code)
+    edition = _Edition(book, code, memo, inputs, Chapters(inputs))
     profiles: list[Profile | None] = list(book.profiles) or [None]
     for profile in profiles:
         folder = folder_of(book, profile)
@@ -74,7 +75,7 @@ def entries(book: Book, layouts: Path) -> Listing:
             make = partial(card_document, book, code, profile, draft)
             label = "Red-flag card (braille" + (", draft)" if draft else ")")
             listed.append(Entry(path, BRAILLE_CARD, label, _planner(edition, make), profile=folder, view=view))
-        make = partial(book_document, book, code, profile, book_stem(book.config.title))
+        make = partial(book_document, book, code, profile, book_stem(book.config.title), edition.chapters)
         path = f"braille/{folder}/{book_stem(book.config.title)}-volume"
         needs = (Need(Product.PAGE_STARTS, required=True),)
         planner = _planner(edition, make, report=False)  # its characters are reported with each article's
@@ -95,6 +96,7 @@ class _Edition:
     code: Code
     memo: Translations
     inputs: HandoutInputs
+    chapters: Chapters
 
 
 def _planner(
@@ -111,20 +113,21 @@ def _planner(
     return plan
 
 
-def memo_key() -> str:
-    """The key of the translations' memo in the render cache: liblouis's version and this code (each text is
-    kept under its code)."""
-    return hashlib.sha256(f"braille translations\0{code_fingerprint()}\0{louis.version()}".encode()).hexdigest()
+def memo_key(what: str = "translations") -> str:
+    """The key of a memo of the braille in the render cache: the translations (each text kept under its code),
+    or the book's chapters (each under its inputs); by liblouis's version and this code."""
+    return hashlib.sha256(f"braille {what}\0{code_fingerprint()}\0{louis.version()}".encode()).hexdigest()
 
 
-def _remember(memo: Translations, cache: RenderCache | None) -> None:
-    if cache is not None and memo.memo is None:
-        memo.memo = cache.memo("braille", memo_key())
+def _remember(edition: _Edition, cache: RenderCache | None) -> None:
+    if cache is not None and edition.memo.memo is None:
+        edition.memo.memo = cache.memo("braille", memo_key())
+        edition.chapters.memo = cache.memo("braille", memo_key("chapters"))
 
 
 def _finish(edition: _Edition, document: Callable[[], Document], report: bool, known: Known | None, done: Done) -> Made:
     book, code, cache = edition.book, edition.code, done.cache
-    _remember(edition.memo, cache)
+    _remember(edition, cache)
     key = known() if known is not None and cache is not None else None
     if key is not None and cache is not None:
         found = _made_before(edition, cache, key)
