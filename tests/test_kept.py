@@ -167,3 +167,17 @@ def test_a_rebuild_with_kept_conversions_makes_the_same_epub(book, tmp_path, mon
     for a, b in zip(kept.outputs, fresh.outputs, strict=True):
         assert a.data == b.data, a.path
     assert io.BytesIO(kept.outputs[0].data).getvalue()[:2] == b"PK"
+
+
+def test_the_checks_of_a_kept_or_fresh_conversion_read_the_article_s_headings(tmp_path):
+    """The checks that give a heading's line (S005, S006, R004) see the article's headings, in a build
+    without the cache, the first build with it and the next one (read back)."""
+    from .helpers import FIXTURES
+
+    book = Path(shutil.copytree(FIXTURES / "defects", tmp_path / "book"))
+    _, fresh = _read(book, None)
+    _, first = _read(book, tmp_path / "cache")
+    _, again = _read(book, tmp_path / "cache")
+    lines = {(f.code, f.location.line) for f in fresh if f.code in ("S005", "S006", "R004")}
+    assert {code for code, _ in lines} == {"S005", "S006", "R004"} and all(line for _, line in lines)
+    assert [f.as_dict() for f in first] == [f.as_dict() for f in fresh] == [f.as_dict() for f in again]

@@ -65,11 +65,12 @@ def analyse(book: Book, kept: Kept | None = None) -> Book:
             if found is None:
                 continue  # refused (L002): nothing of it reaches the outputs
             result = found
+            article.headings = _headings(result)  # the checks read them (the lines of S005, S006, R004)
             checked = inspect(article, result.html, bool(result.flags or result.flag_problems), book.language)
             if kept:
                 kept.put(key, article, KeptArticle(result, asked[start:], checked, article.prose))
         article.parsed = result.parsed  # what the outputs finish, each with its own policy
-        article.headings = [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
+        article.headings = _headings(result)
         _structure(book, article, result)
         _record(book, article, result)
         book.findings += checked
@@ -77,6 +78,10 @@ def analyse(book: Book, kept: Kept | None = None) -> Book:
     _book_wide(book)
     book.findings += check_glyphs(book)  # before any output is rendered
     return book
+
+
+def _headings(result: Converted) -> list[Heading]:
+    return [Heading(h.level, h.text, h.anchor, h.line, h.outline) for h in result.structure.headings]
 
 
 def _finding(
