@@ -127,7 +127,9 @@ def handout_job(
     size: str,
     entries: dict[str, str],
     layouts: Path = DEFAULT_LAYOUTS,
+    shared: Callable[[str, str], list[str]] | None = None,
 ) -> PdfJob:
+    """``shared(paper, size)``: the stylesheets every handout of that paper and size has (made once a build)."""
     say = Messages(book.language)
     view = handout_view(book, article, profile, size, entries)
     html = render(
@@ -138,13 +140,17 @@ def handout_job(
         say=say,
         created=build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
-    sheets = print_stylesheets(layouts, paper, say, *extra)
+    sheets = list((shared or partial(handout_stylesheets, layouts, say))(paper, size))
     sheets.append(footer_css(book, article, profile, say))
     if article.is_draft:
         sheets.append(draft_css(say, size))
     roots = (book.root, *layout_roots(layouts), *font_roots())
     return PdfJob(html, book.root, tuple(sheets), roots, handout_path(profile, article, paper, size))
+
+
+def handout_stylesheets(layouts: Path, say: Messages, paper: str, size: str) -> list[str]:
+    extra = ["handout/handout.css"] + (["handout/large-print.css"] if size == "large-print" else [])
+    return print_stylesheets(layouts, paper, say, *extra)
 
 
 def all_entries(book: Book) -> dict[str, str]:
@@ -157,13 +163,14 @@ def entries(book: Book, layouts: Path) -> Listing:
     """Per profile and paper, every article's handout in each print size, then their index."""
     listed = []
     references = cache(lambda: all_entries(book))  # formatted once, for the handouts that are made
+    shared = cache(partial(handout_stylesheets, layouts, Messages(book.language)))  # once per paper and size
     for profile in book.profiles:
         for paper in profile.papers:
             for article in book.articles:
                 for size in profile.sizes:
                     path = handout_path(profile, article, paper, size)
                     label = f"{article.title} ({paper}, {size})"
-                    plan = partial(_plan_handout, book, article, profile, paper, size, references, layouts)
+                    plan = partial(_plan_handout, book, article, profile, paper, size, references, layouts, shared)
                     where = {"profile": profile.slug, "article": article.slug, "paper": paper, "size": size}
                     listed.append(Entry(path, HANDOUT, label, plan, **where))
             path = index_path(profile, paper)
@@ -180,10 +187,11 @@ def _plan_handout(
     size: str,
     references: Callable[[], dict[str, str]],
     layouts: Path,
+    shared: Callable[[str, str], list[str]],
     early: Early,
 ) -> Plan:
     path = handout_path(profile, article, paper, size)
-    job = handout_job(book, article, profile, paper, size, references(), layouts)
+    job = handout_job(book, article, profile, paper, size, references(), layouts, shared)
     return Plan((Task(path, job),), partial(_finish_handout, article, profile, paper, size))
 
 
