@@ -89,36 +89,24 @@ def _tree(data: Tree, parent: Any = None) -> Any:
 
 
 class _Writer(pickle.Pickler):
-    """Writes the article itself as a reference (the reader gives its own), and an lxml tree as its XHTML."""
+    """Writes an lxml tree as plain values; refuses the article (the parse's own reference to it is left out,
+    and the reader gives its own) and anything else that is not data."""
 
-    def __init__(self, file: io.BytesIO, article: Article) -> None:
+    def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.article, self.trees = article, 0
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return "article" if obj is self.article else None
+        self.trees = 0
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, lxml.etree._Element):
             self.trees += 1
-            encoded = _encoded(obj)
-            if lxml.etree.tostring(_tree(encoded)) != lxml.etree.tostring(obj):
-                raise TypeError("a tree that does not come back as it was")
-            return _tree, (encoded,)
+            return _tree, (_encoded(obj),)
+        if isinstance(obj, Article):
+            raise TypeError("the article is the reader's")
         return NotImplemented
 
 
 class _Reader(pickle.Unpickler):
-    """Builds plainpress's own types, the parse's tree and plain values only; the article is the reader's."""
-
-    def __init__(self, file: io.BytesIO, article: Article) -> None:
-        super().__init__(file)
-        self.article = article
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid != "article":
-            raise pickle.UnpicklingError("not kept here: a reference to something else")
-        return self.article
+    """Builds plainpress's own types, the parse's tree and plain values only."""
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name == "_tree":
@@ -156,9 +144,10 @@ class Kept:
             digest, body = data[:64].decode("ascii"), data[64:]
             if hashlib.sha256(body).hexdigest() != digest:
                 return None  # damaged entry: convert again
-            found = _Reader(io.BytesIO(body), article).load()
+            found = _Reader(io.BytesIO(body)).load()
             if not isinstance(found, KeptArticle) or not isinstance(found.converted.parsed, Parsed):
                 return None
+            found.converted.parsed.article = article
         except Exception:
             return None
         self.used.add(key)
@@ -171,11 +160,15 @@ class Kept:
         if not isinstance(kept.converted.parsed, Parsed) or guard.images or guard.problems:
             return  # what it refers to is judged again, from the files as they are now
         out = io.BytesIO()
-        writer = _Writer(out, article)
+        writer = _Writer(out)
+        parsed = kept.converted.parsed
+        parsed.article = None  # type: ignore[assignment]
         try:
             writer.dump(kept)
         except (pickle.PicklingError, TypeError, AttributeError):
             return
+        finally:
+            parsed.article = article
         if writer.trees > 1:
             return  # an element held twice would come back as two
         body = out.getvalue()
