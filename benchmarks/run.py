@@ -17,6 +17,7 @@ each row means.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import re
 import shutil
@@ -243,6 +244,10 @@ def main(argv: list[str]) -> int:
         machine = machine_info(REPO, pandoc_version)
         baseline = None if args.no_baseline else prepare_baseline(REPO, args.baseline.resolve())
         machine["baseline_commit"] = baseline.commit if baseline else "not built"
+        # Bytecode for both, as an installed package has it: an editable install run with
+        # PYTHONDONTWRITEBYTECODE set would compile every module in every timed process.
+        for folder in [REPO, *([baseline.folder] if baseline else [])]:
+            compileall.compile_dir(str(folder / "plainpress"), quiet=1)
         print("machine parallel capacity: one Python loop alone, then two at once …", file=sys.stderr, flush=True)
         capacity = parallel_capacity()
     except BenchError as error:
