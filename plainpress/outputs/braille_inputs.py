@@ -40,15 +40,15 @@ class HandoutInputs:
         self.book, self.code = book, code
         self.terms: dict[str, set[str]] = {}  # article -> the glossary terms it uses
         self.cited: dict[str, dict[str, None]] = {}  # article -> the keys it cites, in order
-
-    @functools.cached_property
-    def around(self) -> str:
-        book = self.book
         for term, uses in book.glossary_uses.items():
             for use in uses:
                 self.terms.setdefault(use.article, set()).add(term)
         for cite in book.citation_uses:
             self.cited.setdefault(cite.article, {}).setdefault(cite.key)
+
+    @functools.cached_property
+    def around(self) -> str:
+        book = self.book
         parts = (
             "braille handout",
             code_fingerprint(),
