@@ -58,12 +58,13 @@ class _Outline:
 
 def merge(pieces: list[Piece], stamp: bytes | None = None) -> bytes:
     """One tagged PDF of all ``pieces`` in order, with the ``stamp`` layer's pages drawn over its pages."""
+    opened = [Pdf.open(io.BytesIO(piece.data)) for piece in pieces]  # each once
     offsets, total = [], 0
-    for piece in pieces:
+    for source in opened:
         offsets.append(total)
-        total += len(Pdf.open(io.BytesIO(piece.data)).pages)
+        total += len(source.pages)
     pages = {i: offsets[n] + p for n, piece in enumerate(pieces) for i, p in piece.starts.items()}
-    pdf = Pdf.open(io.BytesIO(pieces[0].data))
+    pdf = opened[0]
     tree_root = pdf.Root.StructTreeRoot
     document = _document(tree_root)
     entries: list[Array] = []  # per page: its ParentTree array
@@ -74,7 +75,7 @@ def merge(pieces: list[Piece], stamp: bytes | None = None) -> bytes:
     role_map, class_map = Dictionary(), Dictionary()
     foreign: list[Pdf] = []
     for n, piece in enumerate(pieces):
-        source = pdf if n == 0 else Pdf.open(io.BytesIO(piece.data))
+        source = opened[n]
         foreign.append(source)
         their_root = source.Root.StructTreeRoot
         their_doc = _document(their_root)
