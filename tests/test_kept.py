@@ -181,3 +181,18 @@ def test_the_checks_of_a_kept_or_fresh_conversion_read_the_article_s_headings(tm
     lines = {(f.code, f.location.line) for f in fresh if f.code in ("S005", "S006", "R004")}
     assert {code for code, _ in lines} == {"S005", "S006", "R004"} and all(line for _, line in lines)
     assert [f.as_dict() for f in first] == [f.as_dict() for f in fresh] == [f.as_dict() for f in again]
+
+
+def test_the_words_of_a_regional_language_are_in_the_key(book, monkeypatch):
+    """A book in es-MX is worded from es.yaml (as Messages reads it): a change there is a change of the key."""
+    import dataclasses
+
+    import plainpress.stages.kept as kept_module
+
+    read, _ = read_book(book, stop=False)
+    read.config = dataclasses.replace(read.config, language="es-MX")
+    words = {"es": {"page": "página"}}
+    monkeypatch.setattr(kept_module, "load_messages", lambda language: words.get(language, {}))
+    before = kept_module.book_context(read)
+    words["es"] = {"page": "pág."}
+    assert kept_module.book_context(read) != before

@@ -30,7 +30,7 @@ import lxml.html
 
 from ..errors import Finding
 from ..markup import Converted, Parsed
-from ..messages import DEFAULT_LANGUAGE, load_messages
+from ..messages import DEFAULT_LANGUAGE, base_language, load_messages
 from ..model import Article, Book
 from ..safety import read_regular
 from ..stamp import clear, code_fingerprint, library_versions, write_whole
@@ -59,7 +59,7 @@ def book_context(book: Book) -> str:
         repr([(a.slug, a.title) for a in book.articles]),
         repr(sorted(book.references)),
         repr(sorted(book.contacts().items())),
-        repr(sorted(load_messages(language).items())),
+        repr(sorted(load_messages(base_language(language)).items())),  # as Messages reads them
         repr(sorted(load_messages(DEFAULT_LANGUAGE).items())),
         str(book.root),
     )
