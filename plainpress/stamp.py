@@ -18,11 +18,15 @@ import re
 import shutil
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import dates
 from .errors import Finding, Location, Severity, SourceError
 from .paths import Layouts
 from .safety import read_regular, write_atomic
+
+if TYPE_CHECKING:
+    from .model import Book
 
 CACHE_DIR = ".plainpress-cache"
 STAMP_FILE = "last-build.json"
@@ -60,6 +64,29 @@ def library_versions() -> str:
         with contextlib.suppress(metadata.PackageNotFoundError):
             found.append((name, metadata.version(name)))
     return repr(found)
+
+
+def book_around(book: Book, *extra: str) -> str:
+    """The digest of what an article's conversion, and each output made from one article, read of the book
+    besides the article itself: the configuration, the glossary, every article's slug and title, the
+    references' keys, the contacts, the words of the language, the book's folder, this code and the
+    libraries' versions; ``extra``, what one kind of output reads besides."""
+    from .messages import DEFAULT_LANGUAGE, base_language, load_messages  # Babel: not for a build with nothing to do
+
+    parts = (
+        code_fingerprint(),
+        library_versions(),
+        repr(book.config),
+        repr(book.glossary),
+        repr([(a.slug, a.title) for a in book.articles]),
+        repr(sorted(book.references)),
+        repr(sorted(book.contacts().items())),
+        repr(sorted(load_messages(base_language(book.language)).items())),  # as Messages reads them
+        repr(sorted(load_messages(DEFAULT_LANGUAGE).items())),
+        str(book.root),
+        *extra,
+    )
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 class FileHashes:

@@ -187,12 +187,13 @@ def test_the_words_of_a_regional_language_are_in_the_key(book, monkeypatch):
     """A book in es-MX is worded from es.yaml (as Messages reads it): a change there is a change of the key."""
     import dataclasses
 
+    import plainpress.messages as messages
     import plainpress.stages.kept as kept_module
 
     read, _ = read_book(book, stop=False)
     read.config = dataclasses.replace(read.config, language="es-MX")
     words = {"es": {"page": "página"}}
-    monkeypatch.setattr(kept_module, "load_messages", lambda language: words.get(language, {}))
+    monkeypatch.setattr(messages, "load_messages", lambda language: words.get(language, {}))
     before = kept_module.book_context(read)
     words["es"] = {"page": "pág."}
     assert kept_module.book_context(read) != before

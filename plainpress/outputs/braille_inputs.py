@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 
 from .. import louis
 from ..markup import Parsed
-from ..messages import DEFAULT_LANGUAGE, base_language, load_messages
 from ..model import Article, Book, Profile
-from ..stamp import code_fingerprint, library_versions
+from ..stamp import book_around
 from .braille_blocks import Block
 from .brf import Code
 
@@ -48,23 +47,8 @@ class HandoutInputs:
 
     @functools.cached_property
     def around(self) -> str:
-        book = self.book
-        parts = (
-            "braille handout",
-            code_fingerprint(),
-            library_versions(),
-            louis.version(),
-            self.code.key(),
-            repr(book.config),
-            repr(book.glossary),
-            repr([(a.slug, a.title, a.is_draft) for a in book.articles]),
-            repr(sorted(book.references)),
-            repr(sorted(book.contacts().items())),
-            repr(sorted(load_messages(base_language(book.language)).items())),
-            repr(sorted(load_messages(DEFAULT_LANGUAGE).items())),
-            str(book.root),
-        )
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        drafts = repr([a.is_draft for a in self.book.articles])
+        return book_around(self.book, "braille handout", louis.version(), self.code.key(), drafts)
 
     def _article(self, article: Article, what: str) -> hashlib._Hash | None:
         parsed = article.parsed

@@ -30,10 +30,9 @@ import lxml.html
 
 from ..errors import Finding
 from ..markup import Converted, Parsed
-from ..messages import DEFAULT_LANGUAGE, base_language, load_messages
 from ..model import Article, Book
 from ..safety import read_regular
-from ..stamp import clear, code_fingerprint, library_versions, write_whole
+from ..stamp import book_around, clear, write_whole
 
 FOLDER = "parsed"
 SAFE_MODULES = ("builtins", "collections", "datetime", "pathlib", "enum")
@@ -50,20 +49,7 @@ class KeptArticle:
 
 def book_context(book: Book) -> str:
     """The digest of everything around an article that its conversion and checks read."""
-    language = book.language
-    parts = (
-        code_fingerprint(),
-        library_versions(),
-        repr(book.config),
-        repr(book.glossary),
-        repr([(a.slug, a.title) for a in book.articles]),
-        repr(sorted(book.references)),
-        repr(sorted(book.contacts().items())),
-        repr(sorted(load_messages(base_language(language)).items())),  # as Messages reads them
-        repr(sorted(load_messages(DEFAULT_LANGUAGE).items())),
-        str(book.root),
-    )
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return book_around(book)
 
 
 Tree = tuple[str, tuple[tuple[str, str], ...], str | None, str | None, tuple[Any, ...]]
